@@ -1,0 +1,28 @@
+// Jest runs in ESM mode because NestJS 12 is ESM-only (see README, "Development").
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        useESM: true,
+        tsconfig: {
+          module: 'esnext',
+          moduleResolution: 'bundler',
+          target: 'ES2023',
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          esModuleInterop: true,
+          isolatedModules: true,
+          rootDir: '.',
+          types: ['jest', 'node'],
+        },
+      },
+    ],
+  },
+  roots: ['<rootDir>/src', '<rootDir>/test'],
+  testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  testTimeout: 30000,
+};
