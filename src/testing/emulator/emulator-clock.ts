@@ -1,0 +1,22 @@
+/** The emulator's notion of time: real time plus an offset that tests move forward. */
+export class EmulatorClock {
+  private offsetMs = 0;
+
+  /** Milliseconds since the epoch, as the emulated WeChat sees it. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Moves the emulated time forward (tokens, codes and quotas age accordingly). */
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new RangeError(`EmulatorClock.advance takes a non-negative number of ms, got ${ms}`);
+    }
+    this.offsetMs += ms;
+  }
+
+  /** The WeChat quota day: quotas reset at 00:00 Beijing time (UTC+8). */
+  quotaDay(): number {
+    return Math.floor((this.now() + 8 * 3_600_000) / 86_400_000);
+  }
+}

@@ -1,0 +1,162 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { errorBody } from './wechat-error-body.js';
+
+/** What a route handler sees of a request. */
+export interface EmulatorRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** The parsed JSON body of a POST; undefined for GET or an empty body. */
+  body: unknown;
+  /** The raw body bytes (for non-JSON bodies such as media uploads). */
+  rawBody: Buffer;
+  /** The peer address, e.g. `127.0.0.1` or `::ffff:127.0.0.1`. */
+  remoteAddress: string;
+  headers: IncomingMessage['headers'];
+}
+
+export interface RawReply {
+  raw: { status: number; headers?: Record<string, string>; body: string | Buffer };
+}
+
+/** What a route handler answers: a JSON body (HTTP 200) or a raw reply. */
+export type EmulatorReply = object | RawReply;
+
+export type RouteHandler = (req: EmulatorRequest) => EmulatorReply | Promise<EmulatorReply>;
+
+/** A fault the emulator plays instead of (or before) the real answer. */
+export interface EmulatorFault {
+  /** Answer HTTP 200 with this errcode (and WeChat's errmsg for it). */
+  errcode?: number;
+  /** Answer this HTTP status with a plain-text body. */
+  status?: number;
+  /** Wait this long before answering. */
+  delayMs?: number;
+  /** Destroy the connection without answering (a network error for the client). */
+  drop?: boolean;
+  /** How many requests the fault applies to; default 1, `Infinity` for all. */
+  times?: number;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+function isRaw(reply: EmulatorReply): reply is RawReply {
+  return typeof reply === 'object' && reply !== null && 'raw' in reply;
+}
+
+/** Dispatches requests by path, counts calls and plays injected faults. */
+export class EmulatorRouter {
+  private readonly routes = new Map<string, RouteHandler>();
+  private readonly counts = new Map<string, number>();
+  private readonly faults = new Map<string, { fault: EmulatorFault; remaining: number }[]>();
+
+  route(path: string, handler: RouteHandler): void {
+    this.routes.set(path, handler);
+  }
+
+  callCount(path: string): number {
+    return this.counts.get(path) ?? 0;
+  }
+
+  resetCounts(): void {
+    this.counts.clear();
+  }
+
+  injectFault(path: string, fault: EmulatorFault): void {
+    const remaining = fault.times ?? 1;
+    if (!(remaining > 0)) {
+      throw new RangeError(`injectFault: times must be positive, got ${remaining}`);
+    }
+    const queue = this.faults.get(path) ?? [];
+    queue.push({ fault, remaining });
+    this.faults.set(path, queue);
+  }
+
+  clearFaults(path?: string): void {
+    if (path === undefined) this.faults.clear();
+    else this.faults.delete(path);
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const path = url.pathname;
+    this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
+    const rawBody = await readBody(req);
+
+    const fault = this.takeFault(path);
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.drop) {
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.status)
+      return send(res, fault.status, 'text/plain', `emulated HTTP ${fault.status}`);
+    if (fault?.errcode) return sendJson(res, errorBody(fault.errcode));
+
+    const handler = this.routes.get(path);
+    if (!handler) return send(res, 404, 'text/plain', `no such WeChat endpoint: ${path}`);
+
+    let body: unknown;
+    if (rawBody.length > 0 && isJson(req)) {
+      try {
+        body = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        return sendJson(res, errorBody(47001));
+      }
+    }
+    const reply = await handler({
+      method: req.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      body,
+      rawBody,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      headers: req.headers,
+    });
+    if (isRaw(reply)) {
+      res.writeHead(reply.raw.status, reply.raw.headers);
+      res.end(reply.raw.body);
+      return;
+    }
+    sendJson(res, reply);
+  }
+
+  private takeFault(path: string): EmulatorFault | undefined {
+    const queue = this.faults.get(path);
+    const head = queue?.[0];
+    if (!queue || !head) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) queue.shift();
+    return head.fault;
+  }
+}
+
+function isJson(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'] ?? '';
+  // WeChat parses JSON bodies whatever the declared type, except multipart uploads.
+  return !type.startsWith('multipart/');
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new RangeError('request body too large for the emulator');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, body: object): void {
+  send(res, 200, 'application/json; encoding=utf-8', JSON.stringify(body));
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

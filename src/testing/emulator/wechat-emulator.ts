@@ -1,0 +1,158 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { EmulatorAccount } from './emulator-account.js';
+import { EmulatorClock } from './emulator-clock.js';
+import { type EmulatorFault, EmulatorRouter } from './emulator-router.js';
+import { registerAccountRoutes } from './routes/account.routes.js';
+import { registerTicketRoutes } from './routes/ticket.routes.js';
+import { registerTokenRoutes } from './routes/token.routes.js';
+import { TokenAuthority } from './token-authority.js';
+
+/** Options of `WeChatEmulator.start`. Defaults are WeChat's own numbers. */
+export interface WeChatEmulatorOptions {
+  appId: string;
+  appSecret: string;
+  /** Lifetime of access tokens and tickets; default 7200. */
+  tokenTtlSeconds?: number;
+  /** How long a superseded `/cgi-bin/token` token keeps working; default 300. */
+  overlapSeconds?: number;
+  /** `/cgi-bin/token` calls a day before 45009; default 2000 (200 for a test account). */
+  dailyQuota?: number;
+  /** `/cgi-bin/stable_token` calls a day; default 500000. */
+  stableDailyQuota?: number;
+  /** Forced stable_token refreshes a day; default 20. */
+  stableForceDailyLimit?: number;
+  /** Minimum spacing of forced stable_token refreshes; default 30. */
+  stableForceSpacingSeconds?: number;
+  /** Addresses allowed to fetch tokens (40164 for others); default: no allow-list. */
+  ipWhitelist?: string[];
+  /** Port to listen on; default a free one. Always on 127.0.0.1. */
+  port?: number;
+}
+
+/**
+ * A local WeChat: a real HTTP server on a loopback port with WeChat's semantics, for tests and
+ * for running an app without the real service. Serves the api and open hosts on one URL.
+ */
+export class WeChatEmulator {
+  /** The emulated time; `clock.advance(ms)` ages tokens and quotas. */
+  readonly clock = new EmulatorClock();
+  private readonly router = new EmulatorRouter();
+  private readonly account: EmulatorAccount;
+  private readonly tokens: TokenAuthority;
+  private server?: Server;
+  private baseUrl = '';
+
+  private constructor(options: WeChatEmulatorOptions) {
+    if (!options.appId || !options.appSecret) {
+      throw new Error('WeChatEmulator.start needs appId and appSecret');
+    }
+    const ttl = positive('tokenTtlSeconds', options.tokenTtlSeconds ?? 7200);
+    this.account = new EmulatorAccount(options.appId, options.appSecret);
+    this.setIpWhitelist(options.ipWhitelist);
+    this.tokens = new TokenAuthority(this.clock, {
+      tokenTtlSeconds: ttl,
+      overlapSeconds: nonNegative('overlapSeconds', options.overlapSeconds ?? 300),
+      dailyQuota: nonNegative('dailyQuota', options.dailyQuota ?? 2000),
+      stableDailyQuota: nonNegative('stableDailyQuota', options.stableDailyQuota ?? 500_000),
+      stableForceDailyLimit: nonNegative(
+        'stableForceDailyLimit',
+        options.stableForceDailyLimit ?? 20,
+      ),
+      stableForceSpacingSeconds: nonNegative(
+        'stableForceSpacingSeconds',
+        options.stableForceSpacingSeconds ?? 30,
+      ),
+      stableRotateAheadSeconds: Math.min(300, ttl / 2),
+    });
+    registerTokenRoutes(this.router, this.account, this.tokens);
+    registerTicketRoutes(this.router, this.tokens, ttl);
+    registerAccountRoutes(this.router, this.tokens);
+  }
+
+  /** Starts an emulator on a free loopback port. */
+  static async start(options: WeChatEmulatorOptions): Promise<WeChatEmulator> {
+    const emulator = new WeChatEmulator(options);
+    await emulator.listen(options.port ?? 0);
+    return emulator;
+  }
+
+  /** `http://127.0.0.1:PORT`: use it as `apiBaseUrl` and `openBaseUrl`. */
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  get appId(): string {
+    return this.account.appId;
+  }
+
+  /** Requests received on a path (faulted ones included). */
+  callCount(path: string): number {
+    return this.router.callCount(path);
+  }
+
+  resetCallCounts(): void {
+    this.router.resetCounts();
+  }
+
+  /** Plays a fault on the next `times` requests to `path` (default once). */
+  injectFault(path: string, fault: EmulatorFault): void {
+    this.router.injectFault(path, fault);
+  }
+
+  clearFaults(path?: string): void {
+    this.router.clearFaults(path);
+  }
+
+  /** Turns the IP allow-list on (40164 for other addresses) or off (`undefined`). */
+  setIpWhitelist(ips: string[] | undefined): void {
+    this.account.ipWhitelist = ips ? new Set(ips) : undefined;
+  }
+
+  /** Every issued token stops working at once, as after an AppSecret reset. */
+  revokeAllTokens(): void {
+    this.tokens.revokeAll();
+  }
+
+  /** `/cgi-bin/token` calls counted against today's quota. */
+  tokenQuotaUsed(): number {
+    return this.tokens.tokenCallsToday();
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve, reject) => {
+      server.close((err) => (err ? reject(err) : resolve()));
+      server.closeAllConnections();
+    });
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = createServer((req, res) => {
+      this.router.handle(req, res).catch((err: Error) => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(`emulator error: ${err.message}`);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!(value > 0)) throw new RangeError(`WeChatEmulator option ${name} must be > 0, got ${value}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(value >= 0)) {
+    throw new RangeError(`WeChatEmulator option ${name} must be >= 0, got ${value}`);
+  }
+  return value;
+}
