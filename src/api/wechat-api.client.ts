@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { TokenService } from '../token/token.service.js';
+import { STALE_TOKEN_ERRCODES } from './errcodes.js';
+import { WeChatApiError } from './wechat-api.error.js';
+import { type QueryValue, WeChatHttp, type WeChatRequest } from './wechat-http.js';
+
+/**
+ * Calls WeChat APIs with the account's access_token. A call that meets a stale token
+ * (40001, 40014, 42001) expires that token if it is still current, and is retried once.
+ */
+@Injectable()
+export class WeChatApiClient {
+  constructor(
+    private readonly http: WeChatHttp,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** GET `path` (e.g. `/cgi-bin/user/info`) with `query`; resolves to WeChat's JSON reply. */
+  get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
+    return this.call<T>({ method: 'GET', path: checkPath(path), query, idempotent: true });
+  }
+
+  /** POST `body` as JSON to `path`; resolves to WeChat's JSON reply. */
+  post<T>(path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T> {
+    return this.call<T>({ method: 'POST', path: checkPath(path), query, body, idempotent: false });
+  }
+
+  private async call<T>(request: WeChatRequest): Promise<T> {
+    const token = await this.tokens.getAccessToken();
+    try {
+      return await this.http.request<T>(withToken(request, token));
+    } catch (error) {
+      if (!(error instanceof WeChatApiError) || !STALE_TOKEN_ERRCODES.has(error.errcode))
+        throw error;
+      await this.tokens.invalidate(token);
+      return this.http.request<T>(withToken(request, await this.tokens.getAccessToken()));
+    }
+  }
+}
+
+function withToken(request: WeChatRequest, accessToken: string): WeChatRequest {
+  return { ...request, query: { ...request.query, access_token: accessToken } };
+}
+
+// The token is appended to this path: it must stay on the configured WeChat host.
+function checkPath(path: string): string {
+  if (typeof path !== 'string' || !/^\/[A-Za-z0-9_\-/.]*$/.test(path) || path.includes('..')) {
+    throw new TypeError(
+      `WeChatApiClient: path must be an absolute API path such as /cgi-bin/user/info, got ${JSON.stringify(path)}`,
+    );
+  }
+  return path;
+}

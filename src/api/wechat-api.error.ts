@@ -1,0 +1,83 @@
+import { describeErrcode, type WeChatErrorKind } from './errcodes.js';
+
+const RID = /\s*rid:\s*([0-9a-f-]+)\s*$/i;
+
+/** WeChat answered with a non-zero errcode. Carries no token and no secret. */
+export class WeChatApiError extends Error {
+  override name = 'WeChatApiError';
+  readonly errcode: number;
+  /** WeChat's errmsg, without the trailing request id. */
+  readonly errmsg: string;
+  /** WeChat's request id (`rid`), worth quoting to WeChat support. */
+  readonly rid?: string;
+  /** The API path, e.g. `/cgi-bin/user/info` (never the query, which holds the token). */
+  readonly path: string;
+  readonly kind: WeChatErrorKind;
+
+  constructor(details: { errcode: number; errmsg: string; path: string; explanation?: string }) {
+    const info = describeErrcode(details.errcode);
+    const errmsg = details.errmsg.replace(RID, '');
+    const rid = RID.exec(details.errmsg)?.[1];
+    super(
+      `WeChat ${details.path} failed with ${details.errcode} (${errmsg}): ` +
+        `${details.explanation ?? info.explanation}${rid ? ` [rid ${rid}]` : ''}`,
+    );
+    this.errcode = details.errcode;
+    this.errmsg = errmsg;
+    this.rid = rid;
+    this.path = details.path;
+    this.kind = info.kind;
+  }
+}
+
+/** The module's setup is wrong (appId, AppSecret, IP whitelist): not retried, fix the setup. */
+export class WeChatConfigurationError extends WeChatApiError {
+  override name = 'WeChatConfigurationError';
+  override readonly kind = 'configuration' as const;
+}
+
+/** A WeChat quota is used up (45009). */
+export class WeChatQuotaError extends WeChatApiError {
+  override name = 'WeChatQuotaError';
+  override readonly kind = 'quota' as const;
+}
+
+/** WeChat could not be reached, or answered something that is not a WeChat reply. */
+export class WeChatTransportError extends Error {
+  override name = 'WeChatTransportError';
+  readonly kind = 'upstream' as const;
+
+  constructor(
+    readonly path: string,
+    problem: string,
+    /** The HTTP status, when WeChat answered one. */
+    readonly status?: number,
+    /** The network error code (`ECONNREFUSED`, `ECONNABORTED`, ...), when there was no answer. */
+    readonly code?: string,
+  ) {
+    super(`WeChat ${path} failed: ${problem}`);
+  }
+
+  /** No answer came, so another host may succeed and an idempotent call may be repeated. */
+  get isConnectionFailure(): boolean {
+    return this.status === undefined;
+  }
+}
+
+/** The error class that fits an errcode. */
+export function createWeChatError(
+  errcode: number,
+  errmsg: string,
+  path: string,
+  explanation?: string,
+): WeChatApiError {
+  const details = { errcode, errmsg, path, explanation };
+  switch (describeErrcode(errcode).kind) {
+    case 'configuration':
+      return new WeChatConfigurationError(details);
+    case 'quota':
+      return new WeChatQuotaError(details);
+    default:
+      return new WeChatApiError(details);
+  }
+}

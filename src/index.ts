@@ -1,0 +1,32 @@
+export { WeChatModule } from './wechat.module.js';
+export { WECHAT_OPTIONS } from './wechat.constants.js';
+export type {
+  ResolvedWeChatOptions,
+  TokenSource,
+  WeChatModuleOptions,
+} from './options/wechat-module-options.interface.js';
+export { WeChatOptionsError } from './options/wechat-options.error.js';
+export { TokenService, type TokenStatus } from './token/token.service.js';
+export type { CredentialStatus } from './token/shared-credential.js';
+export {
+  CREDENTIAL_STORE,
+  type CredentialStore,
+  type StoredCredential,
+} from './token/credential-store.interface.js';
+export { MemoryCredentialStore } from './token/memory-credential-store.js';
+export { JsSdkService, type JsSdkConfig } from './jssdk/js-sdk.service.js';
+export { signJsSdk, type JsSdkSignatureInput } from './jssdk/js-sdk-signature.js';
+export { WeChatApiClient } from './api/wechat-api.client.js';
+export {
+  WeChatApiError,
+  WeChatConfigurationError,
+  WeChatQuotaError,
+  WeChatTransportError,
+} from './api/wechat-api.error.js';
+export {
+  ERRCODES,
+  describeErrcode,
+  type ErrcodeInfo,
+  type WeChatErrorKind,
+} from './api/errcodes.js';
+export type { QueryValue } from './api/wechat-http.js';

@@ -1,0 +1,162 @@
+import {
+  type ResolvedWeChatOptions,
+  type WeChatModuleOptions,
+} from './wechat-module-options.interface.js';
+import { WeChatOptionsError } from './wechat-options.error.js';
+
+const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
+const DEFAULT_FALLBACK_API_BASE_URLS = ['https://api2.weixin.qq.com'];
+const DEFAULT_OPEN_BASE_URL = 'https://open.weixin.qq.com';
+const MIN_SESSION_SECRET_BYTES = 32;
+
+/** Validates the options given to `WeChatModule` and fills in the defaults. */
+export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWeChatOptions {
+  if (!raw || typeof raw !== 'object') {
+    throw new WeChatOptionsError('(options)', 'forRoot needs an options object');
+  }
+  const appId = requiredString('appId', raw.appId);
+  if (/\s/.test(appId)) throw new WeChatOptionsError('appId', 'must not contain white space');
+  const appSecret = requiredString('appSecret', raw.appSecret);
+
+  const primary = baseUrl('apiBaseUrl', raw.apiBaseUrl ?? DEFAULT_API_BASE_URL);
+  // The disaster-recovery host backs up WeChat's own host, not an emulator or a proxy.
+  const fallbacks =
+    raw.fallbackApiBaseUrls ?? (raw.apiBaseUrl === undefined ? DEFAULT_FALLBACK_API_BASE_URLS : []);
+  if (!Array.isArray(fallbacks)) {
+    throw new WeChatOptionsError('fallbackApiBaseUrls', 'must be an array of URLs');
+  }
+  const apiBaseUrls = [primary];
+  fallbacks.forEach((url, i) => {
+    const resolved = baseUrl(`fallbackApiBaseUrls[${i}]`, url);
+    if (!apiBaseUrls.includes(resolved)) apiBaseUrls.push(resolved);
+  });
+
+  const source = raw.token?.source ?? 'token';
+  if (source !== 'token' && source !== 'stable_token') {
+    throw new WeChatOptionsError('token.source', `must be 'token' or 'stable_token'`);
+  }
+
+  return {
+    appId,
+    appSecret,
+    apiBaseUrls,
+    openBaseUrl: baseUrl('openBaseUrl', raw.openBaseUrl ?? DEFAULT_OPEN_BASE_URL),
+    token: {
+      source,
+      refreshAheadSeconds: numberIn(
+        'token.refreshAheadSeconds',
+        raw.token?.refreshAheadSeconds,
+        300,
+        1,
+        3600,
+      ),
+      prefetch: booleanOr('token.prefetch', raw.token?.prefetch, true),
+      failureCooldownSeconds: numberIn(
+        'token.failureCooldownSeconds',
+        raw.token?.failureCooldownSeconds,
+        60,
+        0,
+        86_400,
+      ),
+    },
+    retry: {
+      attempts: integerIn('retry.attempts', raw.retry?.attempts, 4, 1, 10),
+      baseDelayMs: numberIn('retry.baseDelayMs', raw.retry?.baseDelayMs, 1000, 0, 60_000),
+    },
+    httpTimeoutMs: numberIn('httpTimeoutMs', raw.httpTimeoutMs, 10_000, 1, 120_000),
+    redis: raw.redis && resolveRedis(raw.redis),
+    store: raw.store,
+    oauth: raw.oauth && resolveOAuth(raw.oauth),
+  };
+}
+
+function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
+  const url = requiredString('redis.url', redis.url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new WeChatOptionsError('redis.url', 'is not a URL (expected redis://host:port)');
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new WeChatOptionsError('redis.url', `must start with redis:// or rediss://`);
+  }
+  return { url, keyPrefix: redis.keyPrefix ?? 'nestjs-wechat:' };
+}
+
+function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>) {
+  const secret = oauth.sessionSecret;
+  if (typeof secret !== 'string' || Buffer.byteLength(secret) < MIN_SESSION_SECRET_BYTES) {
+    throw new WeChatOptionsError(
+      'oauth.sessionSecret',
+      `must be a string of at least ${MIN_SESSION_SECRET_BYTES} bytes (for example 32 random bytes, hex-encoded)`,
+    );
+  }
+  const path = oauth.callbackPath ?? '/wechat/oauth/callback';
+  if (!/^\/[A-Za-z0-9/_.-]*$/.test(path)) {
+    throw new WeChatOptionsError(
+      'oauth.callbackPath',
+      'must be an absolute path such as /wechat/oauth/callback',
+    );
+  }
+  return { ...oauth, callbackPath: path };
+}
+
+function requiredString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new WeChatOptionsError(name, 'is missing or empty');
+  }
+  return value;
+}
+
+function baseUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw new WeChatOptionsError(name, 'must be a URL string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new WeChatOptionsError(name, `is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new WeChatOptionsError(name, 'must be an http(s) URL');
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new WeChatOptionsError(
+      name,
+      'must be a bare base URL, without query, fragment or credentials',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+function numberIn(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new WeChatOptionsError(name, `must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function integerIn(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const n = numberIn(name, value, fallback, min, max);
+  if (!Number.isInteger(n)) throw new WeChatOptionsError(name, 'must be a whole number');
+  return n;
+}
+
+function booleanOr(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new WeChatOptionsError(name, 'must be true or false');
+  return value;
+}

@@ -1,0 +1,41 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { maxTotalBackoff } from '../common/retry.js';
+import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { CREDENTIAL_STORE, type CredentialStore } from './credential-store.interface.js';
+import { RefreshScheduler } from './refresh-scheduler.js';
+import { type CredentialSpec, SharedCredential } from './shared-credential.js';
+
+const LEASE_MARGIN_MS = 1000;
+const MAX_BACKGROUND_RETRY_DELAY_MS = 30_000;
+
+/** Builds the `SharedCredential`s of an account (access_token, tickets) on one store and clock. */
+@Injectable()
+export class SharedCredentialFactory {
+  constructor(
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
+    private readonly scheduler: RefreshScheduler,
+  ) {}
+
+  create(label: string, fetch: CredentialSpec['fetch']): SharedCredential {
+    const { appId, retry, httpTimeoutMs, token } = this.options;
+    // The lease must outlast the slowest fetch: every attempt timing out, plus every backoff.
+    const leaseMs = retry.attempts * httpTimeoutMs + maxTotalBackoff(retry) + LEASE_MARGIN_MS;
+    return new SharedCredential(
+      { label, storeKey: `${appId}:${label}`, fetch },
+      this.store,
+      this.scheduler,
+      {
+        refreshAheadMs: token.refreshAheadSeconds * 1000,
+        failureCooldownMs: token.failureCooldownSeconds * 1000,
+        leaseMs,
+        retryDelayMs: Math.min(
+          MAX_BACKGROUND_RETRY_DELAY_MS,
+          Math.max(1000, retry.baseDelayMs * 4),
+        ),
+      },
+      new Logger(`WeChat:${label}`),
+    );
+  }
+}

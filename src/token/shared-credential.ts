@@ -1,0 +1,230 @@
+import { type Logger } from '@nestjs/common';
+import { WeChatConfigurationError, WeChatQuotaError } from '../api/wechat-api.error.js';
+import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import { type TimedCredential, timeCredential } from './credential-timing.js';
+import { type RefreshScheduler } from './refresh-scheduler.js';
+
+/** What a credential fetch brings back from WeChat. */
+export interface FetchedCredential {
+  value: string;
+  expiresInSeconds: number;
+}
+
+/** What a `SharedCredential` manages and how it gets a new one. */
+export interface CredentialSpec {
+  /** For messages: `access_token`, `jsapi_ticket`. */
+  label: string;
+  /** The store key, unique per account and credential. */
+  storeKey: string;
+  /** `force` asks for a new credential even where WeChat would hand back the current one. */
+  fetch(force: boolean): Promise<FetchedCredential>;
+}
+
+export interface CredentialTiming {
+  refreshAheadMs: number;
+  /** How long a configuration or quota error is answered without asking WeChat again. */
+  failureCooldownMs: number;
+  /** Lease of the fetch lock: longer than a fetch with all its retries can take. */
+  leaseMs: number;
+  /** Pause between background retries after a failed refresh. */
+  retryDelayMs: number;
+}
+
+/** Counters and times of one credential, without the credential itself. */
+export interface CredentialStatus {
+  fetchedAt?: Date;
+  expiresAt?: Date;
+  refreshAt?: Date;
+  /** Upstream fetches this process made. */
+  fetches: number;
+  /** Times this process waited for another holder of the fetch lock. */
+  lockWaits: number;
+  lastError?: string;
+  lastErrorAt?: Date;
+}
+
+/**
+ * One credential shared by every caller of a process and every process on the store: served from
+ * memory while fresh, refreshed ahead of expiry by a timer, fetched at most once at a time
+ * (single-flight in the process, the store's lock across processes).
+ */
+export class SharedCredential {
+  private held?: TimedCredential;
+  private inflight?: Promise<TimedCredential>;
+  private latchedFailure?: { error: Error; until: number };
+  private backgroundPausedUntil = 0;
+  private fetches = 0;
+  private lockWaits = 0;
+  private lastError?: { message: string; at: number };
+
+  constructor(
+    private readonly spec: CredentialSpec,
+    private readonly store: CredentialStore,
+    private readonly scheduler: RefreshScheduler,
+    private readonly timing: CredentialTiming,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The current credential; the hot path touches nothing but memory. */
+  get(): Promise<string> {
+    const held = this.held;
+    if (held !== undefined && Date.now() < held.refreshAt) return Promise.resolve(held.value);
+    return this.getPastRefreshPoint();
+  }
+
+  /** A new credential unless one fresh enough is at hand; `force` insists on a new fetch. */
+  async refresh(force = false): Promise<string> {
+    if (!force) return (await this.load()).value;
+    const requestedAt = preciseNow();
+    for (;;) {
+      const credential = await this.load(requestedAt);
+      if (credential.fetchedAt >= requestedAt) return credential.value;
+    }
+  }
+
+  /** Forgets `value` here and in the store, unless a newer credential has replaced it already. */
+  async invalidate(value: string): Promise<boolean> {
+    if (this.held?.value === value) this.held = undefined;
+    return this.store.deleteIfValue(this.spec.storeKey, value);
+  }
+
+  status(): CredentialStatus {
+    const held = this.held;
+    return {
+      fetchedAt: held && new Date(held.fetchedAt),
+      expiresAt: held && new Date(held.expiresAt),
+      refreshAt: held && new Date(held.refreshAt),
+      fetches: this.fetches,
+      lockWaits: this.lockWaits,
+      lastError: this.lastError?.message,
+      lastErrorAt: this.lastError && new Date(this.lastError.at),
+    };
+  }
+
+  private async getPastRefreshPoint(): Promise<string> {
+    const held = this.held;
+    if (this.isServable(held)) {
+      this.refreshInBackground();
+      return held.value;
+    }
+    try {
+      return (await this.load()).value;
+    } catch (error) {
+      // A store read inside the failed load may have left a credential that is still servable.
+      const servable = this.held;
+      if (this.isServable(servable)) return servable.value;
+      throw error;
+    }
+  }
+
+  private isServable(held: TimedCredential | undefined): held is TimedCredential {
+    return held !== undefined && Date.now() < held.staleAt;
+  }
+
+  private refreshInBackground(): void {
+    if (this.inflight || Date.now() < this.backgroundPausedUntil) return;
+    this.load().catch(() => {
+      // fetchUpstream has logged the failure; try again after a pause, not on every call.
+      this.backgroundPausedUntil = Date.now() + this.timing.retryDelayMs;
+      this.scheduler.schedule(this.timerName, this.timing.retryDelayMs, () =>
+        this.refreshInBackground(),
+      );
+    });
+  }
+
+  private load(newerThan?: number): Promise<TimedCredential> {
+    this.inflight ??= this.loadOnce(newerThan).finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async loadOnce(newerThan: number | undefined): Promise<TimedCredential> {
+    const { storeKey } = this.spec;
+    for (;;) {
+      const stored = await this.store.get(storeKey);
+      if (this.isAcceptable(stored, newerThan)) return this.adopt(stored);
+      this.keepServable(stored);
+
+      const leaseId = await this.store.acquireLock(this.lockKey, this.timing.leaseMs);
+      if (leaseId === undefined) {
+        // Another instance is fetching: wait for its result, never longer than its lease.
+        this.lockWaits += 1;
+        await this.store.waitForChange(storeKey, this.timing.leaseMs);
+        continue;
+      }
+      try {
+        // Whoever held the lock before may have just stored a new credential.
+        const latest = await this.store.get(storeKey);
+        if (this.isAcceptable(latest, newerThan)) return this.adopt(latest);
+        const fetched = await this.fetchUpstream(newerThan !== undefined);
+        await this.store.set(storeKey, fetched);
+        return this.adopt(fetched);
+      } finally {
+        await this.store.releaseLock(this.lockKey, leaseId);
+      }
+    }
+  }
+
+  private isAcceptable(
+    stored: StoredCredential | undefined,
+    newerThan: number | undefined,
+  ): stored is StoredCredential {
+    if (!stored) return false;
+    if (newerThan !== undefined && stored.fetchedAt < newerThan) return false;
+    return Date.now() < timeCredential(stored, this.timing.refreshAheadMs).refreshAt;
+  }
+
+  // A stored credential past its refresh point still serves callers while the refresh runs.
+  private keepServable(stored: StoredCredential | undefined): void {
+    if (!stored || stored.value === this.held?.value) return;
+    const timed = timeCredential(stored, this.timing.refreshAheadMs);
+    if (this.isServable(timed)) this.held = timed;
+  }
+
+  private async fetchUpstream(force: boolean): Promise<StoredCredential> {
+    const latched = this.latchedFailure;
+    if (latched && Date.now() < latched.until) throw latched.error;
+    this.fetches += 1;
+    // Counted from the moment of asking: conservative for expiry, and later than any earlier ask.
+    const fetchedAt = preciseNow();
+    try {
+      const { value, expiresInSeconds } = await this.spec.fetch(force);
+      this.latchedFailure = undefined;
+      return { value, fetchedAt, expiresAt: fetchedAt + expiresInSeconds * 1000 };
+    } catch (error) {
+      const message = (error as Error).message;
+      this.lastError = { message, at: Date.now() };
+      if (error instanceof WeChatConfigurationError || error instanceof WeChatQuotaError) {
+        this.latchedFailure = { error, until: Date.now() + this.timing.failureCooldownMs };
+        this.logger.error(`Cannot get the ${this.spec.label}: ${message}`);
+      } else {
+        this.logger.warn(`Fetching the ${this.spec.label} failed: ${message}`);
+      }
+      throw error;
+    }
+  }
+
+  private adopt(stored: StoredCredential): TimedCredential {
+    const timed = timeCredential(stored, this.timing.refreshAheadMs);
+    this.held = timed;
+    this.backgroundPausedUntil = 0;
+    this.scheduler.schedule(this.timerName, timed.refreshAt - Date.now(), () =>
+      this.refreshInBackground(),
+    );
+    return timed;
+  }
+
+  private get lockKey(): string {
+    return `${this.spec.storeKey}:lock`;
+  }
+
+  private get timerName(): string {
+    return `nestjs-wechat:${this.spec.storeKey}:refresh`;
+  }
+}
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across processes. */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}

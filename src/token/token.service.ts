@@ -1,0 +1,60 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { WeChatHttp } from '../api/wechat-http.js';
+import {
+  type ResolvedWeChatOptions,
+  type TokenSource,
+} from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { AccessTokenFetcher } from './access-token.fetcher.js';
+import { type CredentialStatus, type SharedCredential } from './shared-credential.js';
+import { SharedCredentialFactory } from './shared-credential.factory.js';
+
+/** The token's state for dashboards and health checks; never the token itself. */
+export interface TokenStatus extends CredentialStatus {
+  appId: string;
+  source: TokenSource;
+}
+
+/** The account's global access_token: one for the whole cluster, refreshed ahead of expiry. */
+@Injectable()
+export class TokenService implements OnApplicationBootstrap {
+  private readonly credential: SharedCredential;
+
+  constructor(
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    http: WeChatHttp,
+    credentials: SharedCredentialFactory,
+  ) {
+    const fetcher = new AccessTokenFetcher(http, options);
+    this.credential = credentials.create('access_token', (force) => fetcher.fetch(force));
+  }
+
+  /** The current access_token, from memory while it is fresh. */
+  getAccessToken(): Promise<string> {
+    return this.credential.get();
+  }
+
+  /** Gets a new token unless a fresh one is at hand; `force` fetches one regardless. */
+  refresh(options?: { force?: boolean }): Promise<string> {
+    return this.credential.refresh(options?.force === true);
+  }
+
+  /** Compare-and-expire: drops `token` only if it is still the current one; true when it did. */
+  invalidate(token: string): Promise<boolean> {
+    return this.credential.invalidate(token);
+  }
+
+  /** When the token was fetched, when it expires and refreshes, fetch counts, the last error. */
+  status(): TokenStatus {
+    return {
+      appId: this.options.appId,
+      source: this.options.token.source,
+      ...this.credential.status(),
+    };
+  }
+
+  onApplicationBootstrap(): void {
+    // Warm the token so the first request does not wait; failures are logged by the credential.
+    if (this.options.token.prefetch) this.credential.get().catch(() => undefined);
+  }
+}

@@ -1,0 +1,5 @@
+/** Injection token of the validated options (`ResolvedWeChatOptions`). */
+export const WECHAT_OPTIONS = Symbol('WECHAT_OPTIONS');
+
+/** Prefix of every name this library registers (timers, store keys, loggers). */
+export const WECHAT_NAMESPACE = 'nestjs-wechat';

@@ -1,0 +1,15 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { type WeChatModuleOptions } from './options/wechat-module-options.interface.js';
+
+export const {
+  ConfigurableModuleClass: WeChatConfigurableModule,
+  MODULE_OPTIONS_TOKEN: WECHAT_MODULE_OPTIONS,
+  OPTIONS_TYPE: WECHAT_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: WECHAT_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<WeChatModuleOptions>()
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false }, (definition, extras) => ({
+    ...definition,
+    global: extras.isGlobal,
+  }))
+  .build();

@@ -1,0 +1,54 @@
+import { HttpModule } from '@nestjs/axios';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { WeChatApiClient } from './api/wechat-api.client.js';
+import { WeChatHttp } from './api/wechat-http.js';
+import { JsSdkService } from './jssdk/js-sdk.service.js';
+import { resolveOptions } from './options/resolve-options.js';
+import {
+  type ResolvedWeChatOptions,
+  type WeChatModuleOptions,
+} from './options/wechat-module-options.interface.js';
+import { CREDENTIAL_STORE, type CredentialStore } from './token/credential-store.interface.js';
+import { credentialStoreProvider } from './token/credential-store.provider.js';
+import { RefreshScheduler } from './token/refresh-scheduler.js';
+import { SharedCredentialFactory } from './token/shared-credential.factory.js';
+import { TokenService } from './token/token.service.js';
+import { WECHAT_OPTIONS } from './wechat.constants.js';
+import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module-definition.js';
+
+/**
+ * The WeChat Official Account module: `WeChatModule.forRoot({ appId, appSecret, ... })` or
+ * `forRootAsync({ useFactory, inject, imports })`.
+ */
+@Module({
+  imports: [HttpModule, ScheduleModule.forRoot()],
+  providers: [
+    {
+      provide: WECHAT_OPTIONS,
+      inject: [WECHAT_MODULE_OPTIONS],
+      useFactory: (raw: WeChatModuleOptions) => resolveOptions(raw),
+    },
+    credentialStoreProvider,
+    RefreshScheduler,
+    SharedCredentialFactory,
+    WeChatHttp,
+    TokenService,
+    WeChatApiClient,
+    JsSdkService,
+  ],
+  exports: [TokenService, WeChatApiClient, JsSdkService],
+})
+export class WeChatModule extends WeChatConfigurableModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
+  ) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // A store passed in by the app belongs to the app; the one made here is closed here.
+    if (!this.options.store) await this.store.close();
+  }
+}
