@@ -1,5 +1,6 @@
 export { WeChatModule } from './wechat.module.js';
 export { WECHAT_OPTIONS } from './wechat.constants.js';
+export { type WeChatOptionsFactory } from './wechat.module-definition.js';
 export type {
   ResolvedWeChatOptions,
   TokenSource,

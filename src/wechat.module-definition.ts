@@ -8,8 +8,14 @@ export const {
   ASYNC_OPTIONS_TYPE: WECHAT_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<WeChatModuleOptions>()
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createWeChatOptions')
   .setExtras({ isGlobal: false }, (definition, extras) => ({
     ...definition,
     global: extras.isGlobal,
   }))
   .build();
+
+/** What a `useClass` / `useExisting` options factory of `forRootAsync` implements. */
+export interface WeChatOptionsFactory {
+  createWeChatOptions(): WeChatModuleOptions | Promise<WeChatModuleOptions>;
+}

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import {
+  JsSdkService,
+  TokenService,
+  WeChatApiClient,
+  WeChatModule,
+  type WeChatModuleOptions,
+  WeChatOptionsError,
+  type WeChatOptionsFactory,
+} from '../../src/index.js';
+import { type WeChatEmulator } from '../../src/testing/index.js';
+import { APP_ID, APP_SECRET, emulatorOptions, startEmulator } from '../support/wechat-test-app.js';
+
+describe('WeChatModule', () => {
+  let emulator: WeChatEmulator;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => emulator.close());
+
+  @Injectable()
+  class WeChatConfig {
+    options(): WeChatModuleOptions {
+      return emulatorOptions(emulator);
+    }
+  }
+
+  @Module({ providers: [WeChatConfig], exports: [WeChatConfig] })
+  class ConfigModule {}
+
+  @Injectable()
+  class OptionsFactory implements WeChatOptionsFactory {
+    createWeChatOptions() {
+      return emulatorOptions(emulator);
+    }
+  }
+
+  const variants: [string, () => ReturnType<typeof WeChatModule.forRoot>][] = [
+    ['forRoot', () => WeChatModule.forRoot(emulatorOptions(emulator))],
+    [
+      'forRootAsync with useFactory, imports and inject',
+      () =>
+        WeChatModule.forRootAsync({
+          imports: [ConfigModule],
+          inject: [WeChatConfig],
+          useFactory: async (config: WeChatConfig) => config.options(),
+        }),
+    ],
+    ['forRootAsync with useClass', () => WeChatModule.forRootAsync({ useClass: OptionsFactory })],
+    [
+      'forRootAsync with useExisting',
+      () =>
+        WeChatModule.forRootAsync({
+          imports: [
+            {
+              module: class OptionsFactoryModule {},
+              providers: [OptionsFactory],
+              exports: [OptionsFactory],
+            },
+          ],
+          useExisting: OptionsFactory,
+        }),
+    ],
+  ];
+
+  describe.each(variants)('%s', (_label, wechatModule) => {
+    it('provides TokenService, WeChatApiClient and JsSdkService, working against WeChat', async () => {
+      const moduleRef = await Test.createTestingModule({ imports: [wechatModule()] }).compile();
+      await moduleRef.init();
+      try {
+        await expect(moduleRef.get(TokenService).getAccessToken()).resolves.toEqual(
+          expect.any(String),
+        );
+        await expect(
+          moduleRef.get(WeChatApiClient).get('/cgi-bin/get_api_domain_ip'),
+        ).resolves.toHaveProperty('ip_list');
+        await expect(moduleRef.get(JsSdkService).getTicket()).resolves.toEqual(expect.any(String));
+      } finally {
+        await moduleRef.close();
+      }
+    });
+  });
+
+  it('is visible to every module with isGlobal', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(readonly tokens: TokenService) {}
+    }
+    @Module({ providers: [Consumer], exports: [Consumer] })
+    class FeatureModule {}
+
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WeChatModule.forRoot({ ...emulatorOptions(emulator), isGlobal: true }),
+        FeatureModule,
+      ],
+    }).compile();
+    expect(moduleRef.get(Consumer).tokens).toBeInstanceOf(TokenService);
+    await moduleRef.close();
+  });
+
+  describe('rejects invalid options at startup, naming the option and never the secret', () => {
+    // Evaluated when the cases are collected, before the emulator starts: a fixed address.
+    const base = (): WeChatModuleOptions => ({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      apiBaseUrl: 'http://127.0.0.1:9',
+    });
+    const cases: [string, WeChatModuleOptions, string][] = [
+      ['no appId', { ...base(), appId: '' }, 'appId'],
+      ['an appId with spaces', { ...base(), appId: 'wx 123' }, 'appId'],
+      ['no appSecret', { ...base(), appSecret: undefined as unknown as string }, 'appSecret'],
+      ['a malformed apiBaseUrl', { ...base(), apiBaseUrl: 'api.weixin.qq.com' }, 'apiBaseUrl'],
+      [
+        'an apiBaseUrl with a query',
+        { ...base(), apiBaseUrl: 'https://a.test/?x=1' },
+        'apiBaseUrl',
+      ],
+      [
+        'a malformed fallback',
+        { ...base(), fallbackApiBaseUrls: ['ftp://x'] },
+        'fallbackApiBaseUrls[0]',
+      ],
+      ['a malformed openBaseUrl', { ...base(), openBaseUrl: 'nope' }, 'openBaseUrl'],
+      [
+        'an unknown token source',
+        { ...base(), token: { source: 'other' as 'token' } },
+        'token.source',
+      ],
+      [
+        'a refreshAheadSeconds out of range',
+        { ...base(), token: { refreshAheadSeconds: 0 } },
+        'token.refreshAheadSeconds',
+      ],
+      ['zero retry attempts', { ...base(), retry: { attempts: 0 } }, 'retry.attempts'],
+      ['a negative httpTimeoutMs', { ...base(), httpTimeoutMs: -5 }, 'httpTimeoutMs'],
+      [
+        'a short oauth.sessionSecret',
+        { ...base(), oauth: { sessionSecret: 'too-short-secret' } },
+        'oauth.sessionSecret',
+      ],
+      ['a malformed redis.url', { ...base(), redis: { url: 'localhost:6379' } }, 'redis.url'],
+    ];
+
+    it.each(cases)('%s', async (_label, options, option) => {
+      const error = await Test.createTestingModule({ imports: [WeChatModule.forRoot(options)] })
+        .compile()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WeChatOptionsError);
+      expect(error).toMatchObject({ option });
+      expect((error as Error).message).toContain(`option ${option}`);
+      expect((error as Error).message).not.toContain(APP_SECRET);
+    });
+
+    it('fails the same way through forRootAsync', async () => {
+      const error = await Test.createTestingModule({
+        imports: [WeChatModule.forRootAsync({ useFactory: () => ({ ...base(), appId: '' }) })],
+      })
+        .compile()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WeChatOptionsError);
+    });
+  });
+});
