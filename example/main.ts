@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { connectWeChat } from './wechat-connection.js';
+
+async function main(): Promise<void> {
+  const logger = new Logger('Example');
+  const connection = await connectWeChat(process.env);
+  const app = await NestFactory.create(AppModule.register(connection));
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  logger.log(`Talking to ${connection.describe}`);
+  logger.log(`Open http://localhost:${port}/ in a browser`);
+
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await connection.emulator?.close();
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
