@@ -9,7 +9,9 @@ export async function benchColdStartFetches(): Promise<void> {
   try {
     const tokens = app.moduleRef.get(TokenService);
     const started = performance.now();
-    const results = await Promise.all(Array.from({ length: CALLERS }, () => tokens.getAccessToken()));
+    const results = await Promise.all(
+      Array.from({ length: CALLERS }, () => tokens.getAccessToken()),
+    );
     const elapsed = performance.now() - started;
     const fetches = app.emulator.callCount('/cgi-bin/token');
     console.log(
