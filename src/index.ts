@@ -7,14 +7,16 @@ export type {
   WeChatModuleOptions,
 } from './options/wechat-module-options.interface.js';
 export { WeChatOptionsError } from './options/wechat-options.error.js';
-export { TokenService, type TokenStatus } from './token/token.service.js';
+export { TokenService, type TokenStats, type TokenStatus } from './token/token.service.js';
 export type { CredentialStatus } from './token/shared-credential.js';
 export {
   CREDENTIAL_STORE,
   type CredentialStore,
   type StoredCredential,
-} from './token/credential-store.interface.js';
-export { MemoryCredentialStore } from './token/memory-credential-store.js';
+} from './store/credential-store.interface.js';
+export { MemoryCredentialStore } from './store/memory-credential-store.js';
+export { RedisCredentialStore, type RedisStoreSettings } from './store/redis-credential-store.js';
+export { ResilientCredentialStore } from './store/resilient-credential-store.js';
 export { JsSdkService, type JsSdkConfig } from './jssdk/js-sdk.service.js';
 export { signJsSdk, type JsSdkSignatureInput } from './jssdk/js-sdk-signature.js';
 export { WeChatApiClient } from './api/wechat-api.client.js';

@@ -9,8 +9,8 @@ import {
   type ResolvedWeChatOptions,
   type WeChatModuleOptions,
 } from './options/wechat-module-options.interface.js';
-import { CREDENTIAL_STORE, type CredentialStore } from './token/credential-store.interface.js';
-import { credentialStoreProvider } from './token/credential-store.provider.js';
+import { CREDENTIAL_STORE, type CredentialStore } from './store/credential-store.interface.js';
+import { credentialStoreProvider } from './store/credential-store.provider.js';
 import { RefreshScheduler } from './token/refresh-scheduler.js';
 import { SharedCredentialFactory } from './token/shared-credential.factory.js';
 import { TokenService } from './token/token.service.js';

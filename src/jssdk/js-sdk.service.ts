@@ -29,7 +29,7 @@ export class JsSdkService {
     api: WeChatApiClient,
     credentials: SharedCredentialFactory,
   ) {
-    this.ticket = credentials.create('jsapi_ticket', async () => {
+    this.ticket = credentials.create('jsapi_ticket', 'cgi-bin/ticket/getticket', async () => {
       const reply = await api.get<{ ticket?: unknown; expires_in?: unknown }>(TICKET_PATH, {
         type: 'jsapi',
       });

@@ -81,7 +81,21 @@ function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new WeChatOptionsError('redis.url', `must start with redis:// or rediss://`);
   }
-  return { url, keyPrefix: redis.keyPrefix ?? 'nestjs-wechat:' };
+  const keyPrefix = redis.keyPrefix ?? 'nestjs-wechat:';
+  if (typeof keyPrefix !== 'string')
+    throw new WeChatOptionsError('redis.keyPrefix', 'must be a string');
+  return {
+    url,
+    keyPrefix,
+    operationTimeoutMs: numberIn(
+      'redis.operationTimeoutMs',
+      redis.operationTimeoutMs,
+      1000,
+      10,
+      60_000,
+    ),
+    connectTimeoutMs: numberIn('redis.connectTimeoutMs', redis.connectTimeoutMs, 2000, 10, 60_000),
+  };
 }
 
 function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>) {

@@ -1,4 +1,4 @@
-import { type CredentialStore } from '../token/credential-store.interface.js';
+import { type CredentialStore } from '../store/credential-store.interface.js';
 
 /** Where the global access_token comes from (wechat-api.md sections 1 and 2). */
 export type TokenSource = 'token' | 'stable_token';
@@ -37,8 +37,17 @@ export interface WeChatModuleOptions {
   };
   /** Timeout of one HTTP request to WeChat; default 10000. */
   httpTimeoutMs?: number;
-  /** The shared store of the cluster; default: in-process memory. */
-  redis?: { url: string; keyPrefix?: string };
+  /**
+   * The shared store of the cluster (needs the `redis` package); default: in-process memory.
+   * Every Redis operation gives up after `operationTimeoutMs` (default 1000); start-up waits at
+   * most `connectTimeoutMs` (default 2000) for Redis, then runs on its own until Redis answers.
+   */
+  redis?: {
+    url: string;
+    keyPrefix?: string;
+    operationTimeoutMs?: number;
+    connectTimeoutMs?: number;
+  };
   /** A store of your own (takes precedence over `redis`). */
   store?: CredentialStore;
   oauth?: {
@@ -68,7 +77,7 @@ export interface ResolvedWeChatOptions {
   };
   retry: { attempts: number; baseDelayMs: number };
   httpTimeoutMs: number;
-  redis?: { url: string; keyPrefix: string };
+  redis?: { url: string; keyPrefix: string; operationTimeoutMs: number; connectTimeoutMs: number };
   store?: CredentialStore;
   oauth?: WeChatModuleOptions['oauth'];
 }

@@ -1,4 +1,4 @@
-import { type StoredCredential } from './credential-store.interface.js';
+import { type StoredCredential } from '../store/credential-store.interface.js';
 
 /** A credential with the moments that matter to its holder (epoch ms). */
 export interface TimedCredential extends StoredCredential {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { maxTotalBackoff } from '../common/retry.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
-import { CREDENTIAL_STORE, type CredentialStore } from './credential-store.interface.js';
+import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { type CredentialSpec, SharedCredential } from './shared-credential.js';
 
@@ -18,12 +18,12 @@ export class SharedCredentialFactory {
     private readonly scheduler: RefreshScheduler,
   ) {}
 
-  create(label: string, fetch: CredentialSpec['fetch']): SharedCredential {
+  create(label: string, upstream: string, fetch: CredentialSpec['fetch']): SharedCredential {
     const { appId, retry, httpTimeoutMs, token } = this.options;
     // The lease must outlast the slowest fetch: every attempt timing out, plus every backoff.
     const leaseMs = retry.attempts * httpTimeoutMs + maxTotalBackoff(retry) + LEASE_MARGIN_MS;
     return new SharedCredential(
-      { label, storeKey: `${appId}:${label}`, fetch },
+      { label, storeKey: `${appId}:${label}`, upstream, fetch },
       this.store,
       this.scheduler,
       {

@@ -1,6 +1,9 @@
 import { type Logger } from '@nestjs/common';
 import { WeChatConfigurationError, WeChatQuotaError } from '../api/wechat-api.error.js';
-import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import {
+  type CredentialStore,
+  type StoredCredential,
+} from '../store/credential-store.interface.js';
 import { type TimedCredential, timeCredential } from './credential-timing.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
 
@@ -16,6 +19,8 @@ export interface CredentialSpec {
   label: string;
   /** The store key, unique per account and credential. */
   storeKey: string;
+  /** The WeChat endpoint it comes from, for the daily fetch counter (`cgi-bin/token`). */
+  upstream: string;
   /** `force` asks for a new credential even where WeChat would hand back the current one. */
   fetch(force: boolean): Promise<FetchedCredential>;
 }
@@ -63,7 +68,11 @@ export class SharedCredential {
     private readonly scheduler: RefreshScheduler,
     private readonly timing: CredentialTiming,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // Another instance stored a newer credential: take it now rather than at our next refresh.
+    store.watch?.(spec.storeKey, () => void this.adoptNewerFromStore());
+    store.onRecovered?.(() => void this.reconcile());
+  }
 
   /** The current credential; the hot path touches nothing but memory. */
   get(): Promise<string> {
@@ -86,6 +95,11 @@ export class SharedCredential {
   async invalidate(value: string): Promise<boolean> {
     if (this.held?.value === value) this.held = undefined;
     return this.store.deleteIfValue(this.spec.storeKey, value);
+  }
+
+  /** Upstream fetches of this credential today (Beijing day), counted by the whole cluster. */
+  fetchesToday(): Promise<number> {
+    return this.store.readCounter(this.counterKey());
   }
 
   status(): CredentialStatus {
@@ -186,6 +200,7 @@ export class SharedCredential {
     const latched = this.latchedFailure;
     if (latched && Date.now() < latched.until) throw latched.error;
     this.fetches += 1;
+    this.store.increment(this.counterKey(), COUNTER_TTL_MS).catch(() => undefined);
     // Counted from the moment of asking: conservative for expiry, and later than any earlier ask.
     const fetchedAt = preciseNow();
     try {
@@ -203,6 +218,40 @@ export class SharedCredential {
       }
       throw error;
     }
+  }
+
+  private async adoptNewerFromStore(): Promise<void> {
+    try {
+      const stored = await this.store.get(this.spec.storeKey);
+      const held = this.held;
+      if (this.isAcceptable(stored, undefined) && (!held || stored.fetchedAt > held.fetchedAt)) {
+        this.adopt(stored);
+      }
+    } catch {
+      // The store faltered; the timer or the next caller will look again.
+    }
+  }
+
+  /**
+   * After a store outage, instances may each hold a token of their own. The newest is the one
+   * WeChat honours: offer ours (the store keeps the newer), then take whatever won.
+   */
+  private async reconcile(): Promise<void> {
+    const held = this.held;
+    try {
+      if (held) {
+        const { value, fetchedAt, expiresAt } = held;
+        await this.store.set(this.spec.storeKey, { value, fetchedAt, expiresAt });
+      }
+    } catch {
+      // Gone again: the next recovery reconciles.
+    }
+    await this.adoptNewerFromStore();
+  }
+
+  private counterKey(): string {
+    const beijingDay = new Date(Date.now() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+    return `${this.spec.storeKey}:fetches:${this.spec.upstream}:${beijingDay}`;
   }
 
   private adopt(stored: StoredCredential): TimedCredential {
@@ -223,6 +272,9 @@ export class SharedCredential {
     return `nestjs-wechat:${this.spec.storeKey}:refresh`;
   }
 }
+
+const BEIJING_OFFSET_MS = 8 * 3_600_000;
+const COUNTER_TTL_MS = 2 * 86_400_000;
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across processes. */
 function preciseNow(): number {

@@ -4,6 +4,7 @@ import {
   type ResolvedWeChatOptions,
   type TokenSource,
 } from '../options/wechat-module-options.interface.js';
+import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { AccessTokenFetcher } from './access-token.fetcher.js';
 import { type CredentialStatus, type SharedCredential } from './shared-credential.js';
@@ -15,6 +16,14 @@ export interface TokenStatus extends CredentialStatus {
   source: TokenSource;
 }
 
+/** `TokenStatus` plus the cluster-wide figures. */
+export interface TokenStats extends TokenStatus {
+  /** Upstream token fetches today (Beijing day) by every instance sharing the store. */
+  fetchesToday: number;
+  /** True while the shared store is unreachable and this instance works on its own. */
+  storeDegraded: boolean;
+}
+
 /** The account's global access_token: one for the whole cluster, refreshed ahead of expiry. */
 @Injectable()
 export class TokenService implements OnApplicationBootstrap {
@@ -24,9 +33,11 @@ export class TokenService implements OnApplicationBootstrap {
     @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
     http: WeChatHttp,
     credentials: SharedCredentialFactory,
+    @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
   ) {
     const fetcher = new AccessTokenFetcher(http, options);
-    this.credential = credentials.create('access_token', (force) => fetcher.fetch(force));
+    const upstream = options.token.source === 'token' ? 'cgi-bin/token' : 'cgi-bin/stable_token';
+    this.credential = credentials.create('access_token', upstream, (force) => fetcher.fetch(force));
   }
 
   /** The current access_token, from memory while it is fresh. */
@@ -51,6 +62,12 @@ export class TokenService implements OnApplicationBootstrap {
       source: this.options.token.source,
       ...this.credential.status(),
     };
+  }
+
+  /** `status()` plus what the cluster shares: today's upstream fetches and the store's health. */
+  async stats(): Promise<TokenStats> {
+    const fetchesToday = await this.credential.fetchesToday();
+    return { ...this.status(), fetchesToday, storeDegraded: this.store.isDegraded?.() ?? false };
   }
 
   onApplicationBootstrap(): void {

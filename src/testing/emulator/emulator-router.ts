@@ -47,7 +47,7 @@ function isRaw(reply: EmulatorReply): reply is RawReply {
 /** Dispatches requests by path, counts calls and plays injected faults. */
 export class EmulatorRouter {
   private readonly routes = new Map<string, RouteHandler>();
-  private readonly counts = new Map<string, number>();
+  private readonly arrivals = new Map<string, number[]>();
   private readonly faults = new Map<string, { fault: EmulatorFault; remaining: number }[]>();
 
   route(path: string, handler: RouteHandler): void {
@@ -55,11 +55,16 @@ export class EmulatorRouter {
   }
 
   callCount(path: string): number {
-    return this.counts.get(path) ?? 0;
+    return this.arrivals.get(path)?.length ?? 0;
+  }
+
+  /** When each request to `path` arrived (epoch ms, real time), oldest first. */
+  callTimes(path: string): number[] {
+    return [...(this.arrivals.get(path) ?? [])];
   }
 
   resetCounts(): void {
-    this.counts.clear();
+    this.arrivals.clear();
   }
 
   injectFault(path: string, fault: EmulatorFault): void {
@@ -80,7 +85,9 @@ export class EmulatorRouter {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const path = url.pathname;
-    this.counts.set(path, (this.counts.get(path) ?? 0) + 1);
+    const arrivals = this.arrivals.get(path) ?? [];
+    arrivals.push(Date.now());
+    this.arrivals.set(path, arrivals);
     const rawBody = await readBody(req);
 
     const fault = this.takeFault(path);

@@ -91,6 +91,11 @@ export class WeChatEmulator {
     return this.router.callCount(path);
   }
 
+  /** When each request to `path` arrived (epoch ms, real time), oldest first. */
+  callTimes(path: string): number[] {
+    return this.router.callTimes(path);
+  }
+
   resetCallCounts(): void {
     this.router.resetCounts();
   }

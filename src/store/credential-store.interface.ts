@@ -7,11 +7,15 @@ export interface StoredCredential {
 
 /**
  * Where credentials are shared between the instances of a cluster, and the lock that lets one
- * instance at a time fetch a new one. The default keeps them in process memory; a Redis store
+ * instance at a time fetch a new one. The default keeps them in process memory; the Redis store
  * shares them across processes.
  */
 export interface CredentialStore {
   get(key: string): Promise<StoredCredential | undefined>;
+  /**
+   * Stores the credential unless the stored one was fetched later: of two tokens, WeChat honours
+   * the newer, so the newer must win. Wakes the waiters and watchers of `key`.
+   */
   set(key: string, credential: StoredCredential): Promise<void>;
   /** Deletes the credential only if its value is still `value`; true when it did. */
   deleteIfValue(key: string, value: string): Promise<boolean>;
@@ -19,8 +23,17 @@ export interface CredentialStore {
   acquireLock(key: string, leaseMs: number): Promise<string | undefined>;
   /** Releases the lock only if `leaseId` still holds it. */
   releaseLock(key: string, leaseId: string): Promise<void>;
-  /** Resolves when `key` is written, or after `timeoutMs`, whichever is first. */
+  /** Resolves when `key` is written, or after `timeoutMs`, whichever is first. Never rejects. */
   waitForChange(key: string, timeoutMs: number): Promise<void>;
+  /** Adds one to a counter that lives `ttlMs` from its first increment; the new count. */
+  increment(key: string, ttlMs: number): Promise<number>;
+  readCounter(key: string): Promise<number>;
+  /** Calls `listener` whenever another process writes `key` (shared stores only). */
+  watch?(key: string, listener: () => void): void;
+  /** Calls `listener` when a shared store answers again after an outage. */
+  onRecovered?(listener: () => void): void;
+  /** True while a shared store is unreachable and this process works on its own. */
+  isDegraded?(): boolean;
   close(): Promise<void>;
 }
 

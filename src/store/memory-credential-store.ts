@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 
-/** The default store: one process, no sharing. */
+/** The default store: one process, no sharing. Also the fallback of a shared store in an outage. */
 export class MemoryCredentialStore implements CredentialStore {
   private readonly credentials = new Map<string, StoredCredential>();
   private readonly locks = new Map<string, { leaseId: string; until: number }>();
+  private readonly counters = new Map<string, { count: number; until: number }>();
   private readonly waiters = new Map<string, Set<() => void>>();
 
   async get(key: string): Promise<StoredCredential | undefined> {
@@ -12,6 +13,8 @@ export class MemoryCredentialStore implements CredentialStore {
   }
 
   async set(key: string, credential: StoredCredential): Promise<void> {
+    const current = this.credentials.get(key);
+    if (current && current.fetchedAt >= credential.fetchedAt) return;
     this.credentials.set(key, credential);
     this.wake(key);
   }
@@ -46,6 +49,20 @@ export class MemoryCredentialStore implements CredentialStore {
       const timer = setTimeout(done, timeoutMs);
       waiters.add(done);
     });
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const now = Date.now();
+    const current = this.counters.get(key);
+    const counter = current && current.until > now ? current : { count: 0, until: now + ttlMs };
+    counter.count += 1;
+    this.counters.set(key, counter);
+    return counter.count;
+  }
+
+  async readCounter(key: string): Promise<number> {
+    const counter = this.counters.get(key);
+    return counter && counter.until > Date.now() ? counter.count : 0;
   }
 
   async close(): Promise<void> {

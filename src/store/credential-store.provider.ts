@@ -1,0 +1,23 @@
+import { Logger, type Provider } from '@nestjs/common';
+import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { CREDENTIAL_STORE, type CredentialStore } from './credential-store.interface.js';
+import { MemoryCredentialStore } from './memory-credential-store.js';
+import { RedisCredentialStore } from './redis-credential-store.js';
+import { ResilientCredentialStore } from './resilient-credential-store.js';
+
+/** The store in use: the caller's own, else Redis when configured, else process memory. */
+export const credentialStoreProvider: Provider = {
+  provide: CREDENTIAL_STORE,
+  inject: [WECHAT_OPTIONS],
+  useFactory: async (options: ResolvedWeChatOptions): Promise<CredentialStore> => {
+    if (options.store) return options.store;
+    if (!options.redis) return new MemoryCredentialStore();
+    const { url, keyPrefix, operationTimeoutMs, connectTimeoutMs } = options.redis;
+    const redis = await RedisCredentialStore.connect(
+      { url, keyPrefix, operationTimeoutMs, pollIntervalMs: 500 },
+      connectTimeoutMs,
+    );
+    return new ResilientCredentialStore(redis, new Logger('WeChat:store'));
+  },
+};

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import { DELETE_IF_VALUE, INCREMENT, RELEASE_LOCK, SET_IF_NEWER } from './redis-scripts.js';
+
+/** Settings of the Redis store, from the module's `redis` option. */
+export interface RedisStoreSettings {
+  url: string;
+  keyPrefix: string;
+  /** Every Redis operation fails after this long instead of hanging. */
+  operationTimeoutMs: number;
+  /** Waiters re-check at least this often, in case a change notice was missed. */
+  pollIntervalMs: number;
+}
+
+// The few node-redis calls used here; the `redis` package itself is an optional peer.
+interface RedisClient {
+  isReady: boolean;
+  connect(): Promise<unknown>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  duplicate(): RedisClient;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
+  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): void;
+}
+
+type CreateClient = (options: object) => RedisClient;
+
+/**
+ * Credentials and the fetch lock in Redis. Every operation either completes or fails within
+ * `operationTimeoutMs`; while Redis is down, operations fail at once (no offline queue), so the
+ * caller can fall back instead of waiting.
+ */
+export class RedisCredentialStore implements CredentialStore {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly watchers = new Map<string, Set<() => void>>();
+  private readonly readyListeners = new Set<() => void>();
+  private readonly errorListeners = new Set<(error: Error) => void>();
+  private readonly channel: string;
+
+  private constructor(
+    private readonly settings: RedisStoreSettings,
+    private readonly client: RedisClient,
+    private readonly subscriber: RedisClient,
+  ) {
+    this.channel = `${settings.keyPrefix}changed`;
+    // The subscriber's errors repeat the client's; only the client's mark an outage.
+    subscriber.on('error', () => undefined);
+    client.on('error', (error) => this.errorListeners.forEach((l) => l(error as Error)));
+    client.on('ready', () => this.readyListeners.forEach((listener) => listener()));
+  }
+
+  /** Connects to Redis; resolves after `connectTimeoutMs` even if Redis has not answered yet. */
+  static async connect(
+    settings: RedisStoreSettings,
+    connectTimeoutMs: number,
+  ): Promise<RedisCredentialStore> {
+    const createClient = await loadCreateClient();
+    const client = createClient({
+      url: settings.url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: connectTimeoutMs,
+        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
+      },
+    });
+    const store = new RedisCredentialStore(settings, client, client.duplicate());
+    const connected = Promise.all([client.connect(), store.subscriber.connect()])
+      .then(() => store.subscriber.subscribe(store.channel, (key) => store.notify(key)))
+      .catch(() => undefined);
+    await Promise.race([connected, delay(connectTimeoutMs)]);
+    return store;
+  }
+
+  get isReady(): boolean {
+    return this.client.isReady;
+  }
+
+  /** Called whenever the connection to Redis becomes ready (at start and after each outage). */
+  onReady(listener: () => void): void {
+    this.readyListeners.add(listener);
+  }
+
+  /** Called with connection errors (the client reconnects by itself). */
+  onError(listener: (error: Error) => void): void {
+    this.errorListeners.add(listener);
+  }
+
+  async get(key: string): Promise<StoredCredential | undefined> {
+    const json = await this.timed('GET', this.client.get(this.k(key)));
+    return json ? (JSON.parse(json) as StoredCredential) : undefined;
+  }
+
+  async set(key: string, credential: StoredCredential): Promise<void> {
+    const ttlMs = Math.floor(credential.expiresAt - Date.now());
+    if (ttlMs <= 0) return;
+    const { value, fetchedAt, expiresAt } = credential;
+    await this.timed(
+      'SET',
+      this.client.eval(SET_IF_NEWER, {
+        keys: [this.k(key)],
+        arguments: [
+          JSON.stringify({ value, fetchedAt, expiresAt }),
+          String(fetchedAt),
+          String(ttlMs),
+          this.channel,
+          key,
+        ],
+      }),
+    );
+  }
+
+  async deleteIfValue(key: string, value: string): Promise<boolean> {
+    const deleted = await this.timed(
+      'DEL',
+      this.client.eval(DELETE_IF_VALUE, { keys: [this.k(key)], arguments: [value] }),
+    );
+    return deleted === 1;
+  }
+
+  async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
+    // The holder's pid in the lease tells an operator (and the cluster tests) who holds it.
+    const leaseId = `${process.pid}:${randomUUID()}`;
+    const ok = await this.timed(
+      'SET NX',
+      this.client.set(this.k(key), leaseId, { NX: true, PX: leaseMs }),
+    );
+    return ok === 'OK' ? leaseId : undefined;
+  }
+
+  async releaseLock(key: string, leaseId: string): Promise<void> {
+    await this.timed(
+      'DEL',
+      this.client.eval(RELEASE_LOCK, { keys: [this.k(key)], arguments: [leaseId] }),
+    );
+  }
+
+  waitForChange(key: string, timeoutMs: number): Promise<void> {
+    // Jittered so that waiting instances do not poll in step.
+    const pollMs = this.settings.pollIntervalMs * (0.5 + Math.random() * 0.5);
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(key) ?? new Set();
+      this.waiters.set(key, waiters);
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(timeoutMs, pollMs));
+      waiters.add(done);
+    });
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const count = await this.timed(
+      'INCR',
+      this.client.eval(INCREMENT, { keys: [this.k(key)], arguments: [String(ttlMs)] }),
+    );
+    return Number(count);
+  }
+
+  async readCounter(key: string): Promise<number> {
+    return Number((await this.timed('GET', this.client.get(this.k(key)))) ?? 0);
+  }
+
+  watch(key: string, listener: () => void): void {
+    const watchers = this.watchers.get(key) ?? new Set();
+    watchers.add(listener);
+    this.watchers.set(key, watchers);
+  }
+
+  async close(): Promise<void> {
+    for (const key of [...this.waiters.keys()]) this.notify(key);
+    this.readyListeners.clear();
+    await Promise.all(
+      [this.client, this.subscriber].map((connection) =>
+        connection.close().catch(() => connection.destroy()),
+      ),
+    );
+  }
+
+  private notify(key: string): void {
+    for (const done of [...(this.waiters.get(key) ?? [])]) done();
+    for (const listener of this.watchers.get(key) ?? []) listener();
+  }
+
+  private k(key: string): string {
+    return this.settings.keyPrefix + key;
+  }
+
+  private timed<T>(operation: string, promise: Promise<T>): Promise<T> {
+    const ms = this.settings.operationTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis ${operation} timed out after ${ms} ms`)),
+        ms,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+}
+
+async function loadCreateClient(): Promise<CreateClient> {
+  try {
+    const redis = (await import('redis')) as unknown as { createClient: CreateClient };
+    return redis.createClient;
+  } catch {
+    throw new Error(
+      "WeChatModule option redis needs the 'redis' package (node-redis 5): npm install redis",
+    );
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,37 @@
+// Lua scripts run atomically by Redis: each read-compare-write below is one step for the cluster.
+
+/** KEYS[1] credential; ARGV: json, fetchedAt, ttlMs, channel, key. 1 when stored. */
+export const SET_IF_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local ok, decoded = pcall(cjson.decode, current)
+  if ok and type(decoded) == 'table' and tonumber(decoded.fetchedAt)
+      and tonumber(decoded.fetchedAt) >= tonumber(ARGV[2]) then
+    return 0
+  end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1`;
+
+/** KEYS[1] credential; ARGV[1] value. 1 when the stored credential had that value and is gone. */
+export const DELETE_IF_VALUE = `
+local current = redis.call('GET', KEYS[1])
+if not current then return 0 end
+local ok, decoded = pcall(cjson.decode, current)
+if ok and type(decoded) == 'table' and decoded.value == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0`;
+
+/** KEYS[1] lock; ARGV[1] lease id. Deletes the lock only if that lease still holds it. */
+export const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** KEYS[1] counter; ARGV[1] ttl ms. The new count; the ttl starts with the first increment. */
+export const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return count`;

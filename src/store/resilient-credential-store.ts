@@ -1,0 +1,131 @@
+import { type Logger } from '@nestjs/common';
+import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import { MemoryCredentialStore } from './memory-credential-store.js';
+import { type RedisCredentialStore } from './redis-credential-store.js';
+
+const LOCAL_LEASE = 'local:';
+
+/**
+ * Redis first, process memory when Redis does not answer. Every credential is mirrored in memory,
+ * so an outage costs nothing while the in-memory credentials are valid; a refresh during the
+ * outage is made locally (and said so). One warning when Redis goes, one notice when it returns,
+ * and then the recovery listeners make the cluster converge again.
+ */
+export class ResilientCredentialStore implements CredentialStore {
+  private readonly local = new MemoryCredentialStore();
+  private readonly recoveredListeners = new Set<() => void>();
+  private degraded = false;
+
+  constructor(
+    private readonly redis: RedisCredentialStore,
+    private readonly logger: Logger,
+  ) {
+    redis.onReady(() => this.markRecovered());
+    redis.onError((error) => this.markDegraded(error));
+    if (!redis.isReady) this.markDegraded(new Error('no answer at start-up'));
+  }
+
+  isDegraded(): boolean {
+    return this.degraded;
+  }
+
+  onRecovered(listener: () => void): void {
+    this.recoveredListeners.add(listener);
+  }
+
+  watch(key: string, listener: () => void): void {
+    this.redis.watch(key, listener);
+  }
+
+  async get(key: string): Promise<StoredCredential | undefined> {
+    const stored = await this.attempt(() => this.redis.get(key));
+    if (stored === FAILED) return this.local.get(key);
+    if (stored) await this.local.set(key, stored);
+    return stored;
+  }
+
+  async set(key: string, credential: StoredCredential): Promise<void> {
+    await this.local.set(key, credential);
+    await this.attempt(() => this.redis.set(key, credential));
+  }
+
+  async deleteIfValue(key: string, value: string): Promise<boolean> {
+    const deletedLocally = await this.local.deleteIfValue(key, value);
+    const deleted = await this.attempt(() => this.redis.deleteIfValue(key, value));
+    return deleted === FAILED ? deletedLocally : deleted;
+  }
+
+  async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
+    const leaseId = await this.attempt(() => this.redis.acquireLock(key, leaseMs));
+    if (leaseId !== FAILED) return leaseId;
+    const localLease = await this.local.acquireLock(key, leaseMs);
+    if (localLease === undefined) return undefined;
+    this.logger.warn(
+      `Redis is unreachable: this instance refreshes ${key} on its own; other instances may ` +
+        'do the same until Redis answers again',
+    );
+    return LOCAL_LEASE + localLease;
+  }
+
+  async releaseLock(key: string, leaseId: string): Promise<void> {
+    if (leaseId.startsWith(LOCAL_LEASE)) {
+      await this.local.releaseLock(key, leaseId.slice(LOCAL_LEASE.length));
+    } else {
+      // If Redis is gone the lease simply runs out.
+      await this.attempt(() => this.redis.releaseLock(key, leaseId));
+    }
+  }
+
+  waitForChange(key: string, timeoutMs: number): Promise<void> {
+    return this.degraded
+      ? this.local.waitForChange(key, timeoutMs)
+      : this.redis.waitForChange(key, timeoutMs);
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const localCount = await this.local.increment(key, ttlMs);
+    const count = await this.attempt(() => this.redis.increment(key, ttlMs));
+    return count === FAILED ? localCount : count;
+  }
+
+  async readCounter(key: string): Promise<number> {
+    const count = await this.attempt(() => this.redis.readCounter(key));
+    return count === FAILED ? this.local.readCounter(key) : count;
+  }
+
+  async close(): Promise<void> {
+    this.recoveredListeners.clear();
+    await this.local.close();
+    await this.redis.close();
+  }
+
+  private async attempt<T>(operation: () => Promise<T>): Promise<T | typeof FAILED> {
+    try {
+      const result = await operation();
+      // A timed-out operation marks an outage without a dropped connection: the next success ends it.
+      if (this.degraded && this.redis.isReady) this.markRecovered();
+      return result;
+    } catch (error) {
+      this.markDegraded(error as Error);
+      return FAILED;
+    }
+  }
+
+  private markDegraded(error: Error): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.logger.warn(
+      `Redis is unreachable (${error.message}): serving credentials from memory, ` +
+        'refreshing locally when needed, reconnecting in the background',
+    );
+  }
+
+  private markRecovered(): void {
+    if (!this.degraded) return;
+    this.degraded = false;
+    this.logger.log('Redis answers again: credentials are shared through it again');
+    for (const listener of this.recoveredListeners) listener();
+  }
+}
+
+const FAILED = Symbol('failed');

@@ -1,0 +1,83 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type WeChatModuleOptions } from '../../src/index.js';
+
+const WORKER = fileURLToPath(new URL('./token-worker.mjs', import.meta.url));
+
+export interface WorkerLog {
+  level: string;
+  message: string;
+}
+
+/** A clustered app instance in a process of its own (see token-worker.mjs). */
+export class ClusterWorker {
+  readonly logs: WorkerLog[] = [];
+  private nextId = 0;
+  private readonly pending = new Map<number, (reply: Record<string, unknown>) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly pid: number,
+  ) {
+    child.on('message', (message: Record<string, unknown>) => {
+      if (message.type === 'log') this.logs.push(message as unknown as WorkerLog);
+      if (message.type === 'reply') {
+        this.pending.get(message.id as number)?.(message);
+        this.pending.delete(message.id as number);
+      }
+    });
+  }
+
+  static start(options: WeChatModuleOptions): Promise<ClusterWorker> {
+    const child = fork(WORKER, [], {
+      env: { ...process.env, NODE_OPTIONS: '', WECHAT_WORKER_OPTIONS: JSON.stringify(options) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        reject(new Error(`worker exited with ${code} before it was ready`)),
+      );
+      child.on('message', (message: { type: string; pid: number }) => {
+        if (message.type === 'ready') resolve(new ClusterWorker(child, message.pid));
+      });
+    });
+  }
+
+  /** Sends a command (see token-worker.mjs) and resolves to its reply. */
+  request<T = Record<string, unknown>>(command: string, args: object = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, (reply) =>
+        reply.ok ? resolve(reply as T) : reject(new Error(String(reply.error))),
+      );
+      this.child.send({ id, command, args });
+    });
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+
+  /** Closes the app (or kills a worker that does not answer) and waits for the exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    const closeOrKill = this.request('close').catch(() => this.kill());
+    const timer = setTimeout(() => this.kill(), 5000);
+    await closeOrKill;
+    await exited;
+    clearTimeout(timer);
+  }
+
+  logLines(pattern: RegExp): WorkerLog[] {
+    return this.logs.filter((log) => pattern.test(log.message));
+  }
+}
+
+export function startWorkers(
+  count: number,
+  options: WeChatModuleOptions,
+): Promise<ClusterWorker[]> {
+  return Promise.all(Array.from({ length: count }, () => ClusterWorker.start(options)));
+}
