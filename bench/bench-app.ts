@@ -5,6 +5,7 @@ import { WeChatEmulator } from '../src/testing/index.js';
 
 export const BENCH_APP_ID = 'wxbe0c0be0c0be0c00';
 export const BENCH_APP_SECRET = 'bench-secret-0123456789abcdef0123';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** An emulator and a Nest module using it, quiet (no Nest logs in the bench output). */
 export async function startBenchApp(

@@ -1,9 +1,13 @@
+import { benchClusterFetches } from './cluster-fetches.bench.js';
 import { benchColdStartFetches } from './cold-start-fetches.bench.js';
+import { benchRedisVersusMemory } from './redis-vs-memory.bench.js';
 import { benchTokenHotPath } from './token-hot-path.bench.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['Token hot path', benchTokenHotPath],
   ['Cold start', benchColdStartFetches],
+  ['Cluster: processes x concurrency on one Redis', benchClusterFetches],
+  ['Redis store versus memory only', benchRedisVersusMemory],
 ];
 
 for (const [title, run] of benches) {

@@ -61,8 +61,8 @@ export class ResilientCredentialStore implements CredentialStore {
     const localLease = await this.local.acquireLock(key, leaseMs);
     if (localLease === undefined) return undefined;
     this.logger.warn(
-      `Redis is unreachable: this instance refreshes ${key} on its own; other instances may ` +
-        'do the same until Redis answers again',
+      `Redis is unreachable: this instance holds ${key} locally and refreshes on its own; ` +
+        'other instances may do the same until Redis answers again',
     );
     return LOCAL_LEASE + localLease;
   }

@@ -1,8 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { type WeChatModuleOptions } from '../../src/index.js';
 
-const WORKER = fileURLToPath(new URL('./token-worker.mjs', import.meta.url));
+// Resolved from the package root (where npm runs tests and benchmarks), so that compiled copies
+// of this file (the benchmark's) find the worker too.
+const WORKER = resolve(process.cwd(), 'test/cluster/token-worker.mjs');
 
 export interface WorkerLog {
   level: string;

@@ -1,0 +1,1 @@
+export { WeChatHealthIndicator } from './wechat-health.indicator.js';

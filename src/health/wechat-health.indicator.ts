@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { TokenService } from '../token/token.service.js';
+
+/**
+ * A `@nestjs/terminus` health indicator: `up` while the access_token can be obtained, `degraded`
+ * while the shared store (Redis) is unreachable and the instance works on its own, `down` when
+ * no token can be had (the message says why).
+ */
+@Injectable()
+export class WeChatHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** Checks the token under `key` (default `wechat`). */
+  async isHealthy(key = 'wechat') {
+    const session = this.health.check(key);
+    try {
+      await this.tokens.getAccessToken();
+    } catch (error) {
+      return session.down({ message: (error as Error).message });
+    }
+    const stats = await this.tokens.stats();
+    const details = {
+      appId: stats.appId,
+      source: stats.source,
+      expiresAt: stats.expiresAt?.toISOString(),
+      fetchesToday: stats.fetchesToday,
+    };
+    return stats.storeDegraded
+      ? session.degraded({ ...details, message: 'shared store unreachable: working on its own' })
+      : session.up(details);
+  }
+}

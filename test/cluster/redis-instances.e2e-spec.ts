@@ -1,0 +1,108 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { type LoggerService } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import {
+  TokenService,
+  WeChatApiClient,
+  WeChatModule,
+  type WeChatModuleOptions,
+} from '../../src/index.js';
+import { type WeChatEmulator } from '../../src/testing/index.js';
+import { REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
+
+const TOKEN = '/cgi-bin/token';
+const PROTECTED = '/cgi-bin/get_api_domain_ip';
+
+class LinesLogger implements LoggerService {
+  readonly lines: string[] = [];
+  log = (m: unknown) => this.lines.push(String(m));
+  warn = (m: unknown) => this.lines.push(String(m));
+  error = (m: unknown) => this.lines.push(String(m));
+}
+
+// Many instances in one process, each with its own Redis connections: cheap enough for twenty.
+describe('instances sharing Redis', () => {
+  let emulator: WeChatEmulator;
+  let instances: TestingModule[] = [];
+
+  afterEach(async () => {
+    await Promise.all(instances.map((m) => m.close()));
+    instances = [];
+    await emulator?.close();
+  });
+
+  async function startInstances(
+    count: number,
+    options: WeChatModuleOptions,
+    logger?: LoggerService,
+  ) {
+    instances = await Promise.all(
+      Array.from({ length: count }, async () => {
+        const builder = Test.createTestingModule({ imports: [WeChatModule.forRoot(options)] });
+        const moduleRef = await (logger ? builder.setLogger(logger) : builder).compile();
+        await moduleRef.init();
+        return moduleRef;
+      }),
+    );
+    return instances;
+  }
+
+  it('twenty instances meeting the same stale token cause one refresh', async () => {
+    emulator = await startEmulator();
+    const options = emulatorOptions(emulator, {
+      redis: { url: REDIS_URL, keyPrefix: uniquePrefix() },
+    });
+    await startInstances(20, options);
+    await Promise.all(instances.map((m) => m.get(TokenService).getAccessToken()));
+    expect(emulator.callCount(TOKEN)).toBe(1);
+    emulator.revokeAllTokens();
+    const replies = await Promise.all(instances.map((m) => m.get(WeChatApiClient).get(PROTECTED)));
+    expect(replies).toHaveLength(20);
+    expect(emulator.callCount(TOKEN)).toBe(2);
+  });
+
+  it('scheduled refreshes: every instance keeps a timer, one fetches per rotation', async () => {
+    emulator = await startEmulator({ tokenTtlSeconds: 2 });
+    const options = emulatorOptions(emulator, {
+      redis: { url: REDIS_URL, keyPrefix: uniquePrefix() },
+      token: { refreshAheadSeconds: 1 },
+    });
+    await startInstances(3, options);
+    await Promise.all(instances.map((m) => m.get(TokenService).getAccessToken()));
+    await waitFor('three scheduled rotations', () => emulator.callCount(TOKEN) >= 4, 8000);
+    // Let the instances pick up the last rotation, then compare.
+    await waitFor('one token in all instances', async () => {
+      const held = await Promise.all(instances.map((m) => m.get(TokenService).getAccessToken()));
+      return new Set(held).size === 1;
+    });
+    const rotations = emulator.callCount(TOKEN) - 1;
+    const statuses = instances.map((m) => m.get(TokenService).status());
+    const fetches = statuses.reduce((sum, s) => sum + s.fetches, 0);
+    expect(fetches).toBe(rotations + 1);
+    expect(statuses.reduce((sum, s) => sum + s.lockWaits, 0)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('starts with Redis unreachable: warns once, serves tokens on its own, stays up', async () => {
+    emulator = await startEmulator();
+    const logger = new LinesLogger();
+    const options = emulatorOptions(emulator, {
+      redis: { url: 'redis://127.0.0.1:1', operationTimeoutMs: 200, connectTimeoutMs: 300 },
+    });
+    await startInstances(1, options, logger);
+    const tokens = instances[0].get(TokenService);
+    const results = await Promise.all(Array.from({ length: 50 }, () => tokens.getAccessToken()));
+    expect(new Set(results).size).toBe(1);
+    await expect(instances[0].get(WeChatApiClient).get(PROTECTED)).resolves.toHaveProperty(
+      'ip_list',
+    );
+    expect(emulator.callCount(TOKEN)).toBe(1);
+    expect(logger.lines.filter((l) => l.startsWith('Redis is unreachable ('))).toHaveLength(1);
+    expect(
+      logger.lines.some((l) =>
+        /holds .*access_token:lock locally and refreshes on its own/.test(l),
+      ),
+    ).toBe(true);
+    expect(await tokens.stats()).toMatchObject({ storeDegraded: true, fetchesToday: 1 });
+  });
+});
