@@ -6,7 +6,7 @@ export interface EmulatorRequest {
   method: string;
   path: string;
   query: URLSearchParams;
-  /** The parsed JSON body of a POST; undefined for GET or an empty body. */
+  /** The parsed JSON (or form) body of a POST; undefined for GET or an empty body. */
   body: unknown;
   /** The raw body bytes (for non-JSON bodies such as media uploads). */
   rawBody: Buffer;
@@ -104,7 +104,11 @@ export class EmulatorRouter {
     if (!handler) return send(res, 404, 'text/plain', `no such WeChat endpoint: ${path}`);
 
     let body: unknown;
-    if (rawBody.length > 0 && isJson(req)) {
+    const type = req.headers['content-type'] ?? '';
+    if (rawBody.length > 0 && type.startsWith('application/x-www-form-urlencoded')) {
+      body = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
+    } else if (rawBody.length > 0 && !type.startsWith('multipart/')) {
+      // WeChat parses JSON bodies whatever the declared type.
       try {
         body = JSON.parse(rawBody.toString('utf8'));
       } catch {
@@ -138,12 +142,6 @@ export class EmulatorRouter {
   }
 }
 
-function isJson(req: IncomingMessage): boolean {
-  const type = req.headers['content-type'] ?? '';
-  // WeChat parses JSON bodies whatever the declared type, except multipart uploads.
-  return !type.startsWith('multipart/');
-}
-
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -166,4 +164,21 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An HTML page, as the open.weixin.qq.com pages are. */
+export function htmlReply(html: string, status = 200): RawReply {
+  return { raw: { status, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: html } };
+}
+
+/** A 302 to `location`. */
+export function redirectReply(location: string): RawReply {
+  return { raw: { status: 302, headers: { Location: location }, body: '' } };
+}
+
+/** JSON with a declared type other than application/json (WeChat's sns endpoints do this). */
+export function textJsonReply(body: object): RawReply {
+  return {
+    raw: { status: 200, headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(body) },
+  };
 }

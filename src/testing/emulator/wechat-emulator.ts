@@ -3,7 +3,11 @@ import { type AddressInfo } from 'node:net';
 import { EmulatorAccount } from './emulator-account.js';
 import { EmulatorClock } from './emulator-clock.js';
 import { type EmulatorFault, EmulatorRouter } from './emulator-router.js';
+import { EmulatorUsers, type EmulatorUser, type EmulatorUserInput } from './emulator-users.js';
 import { registerAccountRoutes } from './routes/account.routes.js';
+import { registerAuthorizeRoutes } from './routes/authorize.routes.js';
+import { registerSnsRoutes } from './routes/sns.routes.js';
+import { WebAuthorization } from './web-authorization.js';
 import { registerTicketRoutes } from './routes/ticket.routes.js';
 import { registerTokenRoutes } from './routes/token.routes.js';
 import { TokenAuthority } from './token-authority.js';
@@ -26,6 +30,8 @@ export interface WeChatEmulatorOptions {
   stableForceSpacingSeconds?: number;
   /** Addresses allowed to fetch tokens (40164 for others); default: no allow-list. */
   ipWhitelist?: string[];
+  /** Hosts `redirect_uri` may point at (the web-authorization domains); default localhost, 127.0.0.1. */
+  oauthDomains?: string[];
   /** Port to listen on; default a free one. Always on 127.0.0.1. */
   port?: number;
 }
@@ -40,6 +46,9 @@ export class WeChatEmulator {
   private readonly router = new EmulatorRouter();
   private readonly account: EmulatorAccount;
   private readonly tokens: TokenAuthority;
+  private readonly users = new EmulatorUsers();
+  private readonly web = new WebAuthorization(this.clock);
+  private oauthDomains: string[];
   private server?: Server;
   private baseUrl = '';
 
@@ -68,6 +77,15 @@ export class WeChatEmulator {
     registerTokenRoutes(this.router, this.account, this.tokens);
     registerTicketRoutes(this.router, this.tokens, ttl);
     registerAccountRoutes(this.router, this.tokens);
+    this.oauthDomains = options.oauthDomains ?? ['localhost', '127.0.0.1'];
+    registerAuthorizeRoutes(
+      this.router,
+      this.account,
+      this.users,
+      this.web,
+      () => this.oauthDomains,
+    );
+    registerSnsRoutes(this.router, this.account, this.users, this.web);
   }
 
   /** Starts an emulator on a free loopback port. */
@@ -112,6 +130,31 @@ export class WeChatEmulator {
   /** Turns the IP allow-list on (40164 for other addresses) or off (`undefined`). */
   setIpWhitelist(ips: string[] | undefined): void {
     this.account.ipWhitelist = ips ? new Set(ips) : undefined;
+  }
+
+  /** Adds a user of the account (a follower unless `subscribed: false`). */
+  addUser(user: EmulatorUserInput): EmulatorUser {
+    return this.users.add(user);
+  }
+
+  /** The user with this openid, as the emulator holds it. */
+  user(openid: string): EmulatorUser | undefined {
+    return this.users.get(openid);
+  }
+
+  /** Who the emulated WeChat client is: authorize requests act as this user from now on. */
+  signIn(openid: string): void {
+    this.users.signIn(openid);
+  }
+
+  /** Nobody is signed in: a browser gets the user picker. */
+  signOut(): void {
+    this.users.signOut();
+  }
+
+  /** The web-authorization domains `redirect_uri` may point at. */
+  setOAuthDomains(domains: string[]): void {
+    this.oauthDomains = [...domains];
   }
 
   /** Every issued token stops working at once, as after an AppSecret reset. */

@@ -1,0 +1,74 @@
+/** A WeChat user of the emulated account, as `addUser` takes it. */
+export interface EmulatorUserInput {
+  openid: string;
+  nickname?: string;
+  /** 0 unknown, 1 male, 2 female. */
+  sex?: 0 | 1 | 2;
+  province?: string;
+  city?: string;
+  country?: string;
+  headimgurl?: string;
+  /** Only users whose account is bound to an Open Platform account have one. */
+  unionid?: string;
+  /** Follows the Official Account; default true. */
+  subscribed?: boolean;
+  /** A snapshot-page virtual user (`is_snapshotuser: 1`). */
+  snapshotUser?: boolean;
+}
+
+export interface EmulatorUser extends Required<Omit<EmulatorUserInput, 'unionid'>> {
+  unionid?: string;
+  /** Has consented to snsapi_userinfo for this account. */
+  consented: boolean;
+}
+
+const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
+
+/** The users of the emulated account, and who is signed in to the emulated WeChat client. */
+export class EmulatorUsers {
+  private readonly users = new Map<string, EmulatorUser>();
+  private signedIn?: string;
+
+  add(input: EmulatorUserInput): EmulatorUser {
+    if (!OPENID.test(input.openid ?? '')) {
+      throw new Error(
+        `addUser: openid must be 6-64 characters of A-Za-z0-9_-, got ${JSON.stringify(input.openid)}`,
+      );
+    }
+    const user: EmulatorUser = {
+      nickname: `User ${input.openid.slice(-4)}`,
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
+      headimgurl: '',
+      subscribed: true,
+      snapshotUser: false,
+      ...input,
+      consented: false,
+    };
+    this.users.set(user.openid, user);
+    return user;
+  }
+
+  get(openid: string | undefined | null): EmulatorUser | undefined {
+    return openid ? this.users.get(openid) : undefined;
+  }
+
+  all(): EmulatorUser[] {
+    return [...this.users.values()];
+  }
+
+  signIn(openid: string): void {
+    if (!this.users.has(openid)) throw new Error(`signIn: no user ${openid}; addUser first`);
+    this.signedIn = openid;
+  }
+
+  signOut(): void {
+    this.signedIn = undefined;
+  }
+
+  current(): EmulatorUser | undefined {
+    return this.get(this.signedIn);
+  }
+}
