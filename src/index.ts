@@ -33,3 +33,19 @@ export {
   type WeChatErrorKind,
 } from './api/errcodes.js';
 export type { QueryValue } from './api/wechat-http.js';
+export { OAuthService } from './oauth/oauth.service.js';
+export { WeChatAuth } from './oauth/wechat-auth.decorator.js';
+export { WeChatUser } from './oauth/wechat-user.decorator.js';
+export { WeChatAuthGuard } from './oauth/wechat-auth.guard.js';
+export { WeChatAuthenticator, type AuthRequest } from './oauth/web-authenticator.js';
+export {
+  WeChatAuthRedirectException,
+  WeChatAuthRequiredException,
+} from './oauth/oauth.exceptions.js';
+export type {
+  WebAccessToken,
+  WebScope,
+  WeChatAuthOptions,
+  WeChatAuthUser,
+  WeChatUserInfo,
+} from './oauth/oauth.types.js';

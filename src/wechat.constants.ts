@@ -3,3 +3,6 @@ export const WECHAT_OPTIONS = Symbol('WECHAT_OPTIONS');
 
 /** Prefix of every name this library registers (timers, store keys, loggers). */
 export const WECHAT_NAMESPACE = 'nestjs-wechat';
+
+/** Where WeChat sends the browser back after web authorization, unless `oauth.callbackPath`. */
+export const DEFAULT_CALLBACK_PATH = '/wechat/oauth/callback';

@@ -14,7 +14,11 @@ import { credentialStoreProvider } from './store/credential-store.provider.js';
 import { RefreshScheduler } from './token/refresh-scheduler.js';
 import { SharedCredentialFactory } from './token/shared-credential.factory.js';
 import { TokenService } from './token/token.service.js';
-import { WECHAT_OPTIONS } from './wechat.constants.js';
+import { OAuthCallbackController, mountOAuthCallback } from './oauth/oauth-callback.controller.js';
+import { OAuthStateKeeper } from './oauth/oauth-state.keeper.js';
+import { OAuthService } from './oauth/oauth.service.js';
+import { WeChatAuthenticator } from './oauth/web-authenticator.js';
+import { DEFAULT_CALLBACK_PATH, WECHAT_OPTIONS } from './wechat.constants.js';
 import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module-definition.js';
 
 /**
@@ -27,7 +31,11 @@ import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module
     {
       provide: WECHAT_OPTIONS,
       inject: [WECHAT_MODULE_OPTIONS],
-      useFactory: (raw: WeChatModuleOptions) => resolveOptions(raw),
+      useFactory: (raw: WeChatModuleOptions) => {
+        const options = resolveOptions(raw);
+        mountOAuthCallback(options.oauth?.callbackPath ?? DEFAULT_CALLBACK_PATH);
+        return options;
+      },
     },
     credentialStoreProvider,
     RefreshScheduler,
@@ -36,8 +44,12 @@ import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module
     TokenService,
     WeChatApiClient,
     JsSdkService,
+    OAuthService,
+    OAuthStateKeeper,
+    WeChatAuthenticator,
   ],
-  exports: [TokenService, WeChatApiClient, JsSdkService],
+  controllers: [OAuthCallbackController],
+  exports: [TokenService, WeChatApiClient, JsSdkService, OAuthService, WeChatAuthenticator],
 })
 export class WeChatModule extends WeChatConfigurableModule implements OnApplicationShutdown {
   constructor(

@@ -1,7 +1,9 @@
 import {
+  type ResolvedOAuthOptions,
   type ResolvedWeChatOptions,
   type WeChatModuleOptions,
 } from './wechat-module-options.interface.js';
+import { DEFAULT_CALLBACK_PATH } from '../wechat.constants.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
 
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -98,7 +100,7 @@ function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
   };
 }
 
-function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>) {
+function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): ResolvedOAuthOptions {
   const secret = oauth.sessionSecret;
   if (typeof secret !== 'string' || Buffer.byteLength(secret) < MIN_SESSION_SECRET_BYTES) {
     throw new WeChatOptionsError(
@@ -106,14 +108,55 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>) {
       `must be a string of at least ${MIN_SESSION_SECRET_BYTES} bytes (for example 32 random bytes, hex-encoded)`,
     );
   }
-  const path = oauth.callbackPath ?? '/wechat/oauth/callback';
-  if (!/^\/[A-Za-z0-9/_.-]*$/.test(path)) {
+  const callbackPath = oauth.callbackPath ?? DEFAULT_CALLBACK_PATH;
+  if (!/^\/[A-Za-z0-9/_.-]*$/.test(callbackPath) || callbackPath.includes('//')) {
     throw new WeChatOptionsError(
       'oauth.callbackPath',
       'must be an absolute path such as /wechat/oauth/callback',
     );
   }
-  return { ...oauth, callbackPath: path };
+  const defaultScope = oauth.defaultScope ?? 'snsapi_base';
+  if (defaultScope !== 'snsapi_base' && defaultScope !== 'snsapi_userinfo') {
+    throw new WeChatOptionsError(
+      'oauth.defaultScope',
+      `must be 'snsapi_base' or 'snsapi_userinfo'`,
+    );
+  }
+  const cookie = oauth.cookie ?? {};
+  const name = cookie.name ?? 'wechat_session';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
+    throw new WeChatOptionsError('oauth.cookie.name', 'must be 1-64 characters of A-Za-z0-9_-');
+  }
+  const sameSite = cookie.sameSite ?? 'lax';
+  if (!['lax', 'strict', 'none'].includes(sameSite)) {
+    throw new WeChatOptionsError('oauth.cookie.sameSite', `must be 'lax', 'strict' or 'none'`);
+  }
+  if (cookie.secure !== undefined && typeof cookie.secure !== 'boolean') {
+    throw new WeChatOptionsError('oauth.cookie.secure', 'must be true or false');
+  }
+  if (sameSite === 'none' && cookie.secure !== true) {
+    throw new WeChatOptionsError('oauth.cookie.sameSite', `'none' needs oauth.cookie.secure: true`);
+  }
+  return {
+    callbackPath,
+    defaultScope,
+    sessionSecret: secret,
+    publicUrl:
+      oauth.publicUrl === undefined ? undefined : baseUrl('oauth.publicUrl', oauth.publicUrl),
+    cookie: {
+      name,
+      secure: cookie.secure,
+      sameSite,
+      maxAgeSeconds: numberIn(
+        'oauth.cookie.maxAgeSeconds',
+        cookie.maxAgeSeconds,
+        7 * 86_400,
+        60,
+        400 * 86_400,
+      ),
+    },
+    stateTtlSeconds: 600,
+  };
 }
 
 function requiredString(name: string, value: unknown): string {

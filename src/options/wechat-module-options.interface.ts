@@ -50,17 +50,49 @@ export interface WeChatModuleOptions {
   };
   /** A store of your own (takes precedence over `redis`). */
   store?: CredentialStore;
+  /** Web authorization (网页授权) for `@WeChatAuth()` routes. */
   oauth?: {
+    /** Where WeChat sends the browser back; default `/wechat/oauth/callback`. */
     callbackPath?: string;
-    defaultScope?: 'snsapi_base' | 'snsapi_userinfo';
+    /** Scope of `@WeChatAuth()` without one; default `snsapi_base`. */
+    defaultScope?: WebScope;
+    /** Signs the session cookie: at least 32 bytes, secret, the same on every instance. */
     sessionSecret: string;
+    /**
+     * The app's public origin (`https://app.example.com`) for the `redirect_uri`; default: taken
+     * from the request's protocol and Host header. Set it behind a proxy.
+     */
+    publicUrl?: string;
     cookie?: {
+      /** Default `wechat_session`. */
       name?: string;
+      /** Default: Secure when the request came over https. */
       secure?: boolean;
+      /** Default `lax`. */
       sameSite?: 'lax' | 'strict' | 'none';
+      /** Session lifetime; default 7 days. */
       maxAgeSeconds?: number;
     };
   };
+}
+
+/** The scopes of web authorization. */
+export type WebScope = 'snsapi_base' | 'snsapi_userinfo';
+
+/** Web-authorization options after validation. */
+export interface ResolvedOAuthOptions {
+  callbackPath: string;
+  defaultScope: WebScope;
+  sessionSecret: string;
+  publicUrl?: string;
+  cookie: {
+    name: string;
+    secure?: boolean;
+    sameSite: 'lax' | 'strict' | 'none';
+    maxAgeSeconds: number;
+  };
+  /** How long an issued state stays usable. */
+  stateTtlSeconds: number;
 }
 
 /** Options after validation, with every default filled in. */
@@ -79,5 +111,5 @@ export interface ResolvedWeChatOptions {
   httpTimeoutMs: number;
   redis?: { url: string; keyPrefix: string; operationTimeoutMs: number; connectTimeoutMs: number };
   store?: CredentialStore;
-  oauth?: WeChatModuleOptions['oauth'];
+  oauth?: ResolvedOAuthOptions;
 }

@@ -28,6 +28,10 @@ export interface CredentialStore {
   /** Adds one to a counter that lives `ttlMs` from its first increment; the new count. */
   increment(key: string, ttlMs: number): Promise<number>;
   readCounter(key: string): Promise<number>;
+  /** Keeps a short-lived entry (an OAuth state) for `ttlMs`. */
+  putEntry(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Reads and deletes an entry in one atomic step: of concurrent takers, one gets it. */
+  takeEntry(key: string): Promise<string | undefined>;
   /** Calls `listener` whenever another process writes `key` (shared stores only). */
   watch?(key: string, listener: () => void): void;
   /** Calls `listener` when a shared store answers again after an outage. */

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 
+const MAX_ENTRIES = 100_000;
+
 /** The default store: one process, no sharing. Also the fallback of a shared store in an outage. */
 export class MemoryCredentialStore implements CredentialStore {
   private readonly credentials = new Map<string, StoredCredential>();
   private readonly locks = new Map<string, { leaseId: string; until: number }>();
   private readonly counters = new Map<string, { count: number; until: number }>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly entries = new Map<string, { value: string; until: number }>();
 
   async get(key: string): Promise<StoredCredential | undefined> {
     return this.credentials.get(key);
@@ -65,8 +68,31 @@ export class MemoryCredentialStore implements CredentialStore {
     return counter && counter.until > Date.now() ? counter.count : 0;
   }
 
+  async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
+    if (this.entries.size >= MAX_ENTRIES) this.evictEntries();
+    this.entries.delete(key);
+    this.entries.set(key, { value, until: Date.now() + ttlMs });
+  }
+
+  async takeEntry(key: string): Promise<string | undefined> {
+    const entry = this.entries.get(key);
+    this.entries.delete(key);
+    return entry && entry.until > Date.now() ? entry.value : undefined;
+  }
+
   async close(): Promise<void> {
     for (const key of [...this.waiters.keys()]) this.wake(key);
+  }
+
+  // Expired entries go first; if all are alive, the oldest go (a flood of unauthenticated
+  // requests must not grow memory without bound).
+  private evictEntries(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.entries) if (entry.until <= now) this.entries.delete(key);
+    for (const key of this.entries.keys()) {
+      if (this.entries.size < MAX_ENTRIES * 0.9) break;
+      this.entries.delete(key);
+    }
   }
 
   private wake(key: string): void {

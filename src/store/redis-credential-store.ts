@@ -19,7 +19,8 @@ interface RedisClient {
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   duplicate(): RedisClient;
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, options: { NX: true; PX: number }): Promise<string | null>;
+  getDel(key: string): Promise<string | null>;
+  set(key: string, value: string, options: { NX?: true; PX: number }): Promise<string | null>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   close(): Promise<unknown>;
@@ -163,6 +164,17 @@ export class RedisCredentialStore implements CredentialStore {
 
   async readCounter(key: string): Promise<number> {
     return Number((await this.timed('GET', this.client.get(this.k(key)))) ?? 0);
+  }
+
+  async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.timed(
+      'SET',
+      this.client.set(this.k(key), value, { PX: Math.max(1, Math.round(ttlMs)) }),
+    );
+  }
+
+  async takeEntry(key: string): Promise<string | undefined> {
+    return (await this.timed('GETDEL', this.client.getDel(this.k(key)))) ?? undefined;
   }
 
   watch(key: string, listener: () => void): void {

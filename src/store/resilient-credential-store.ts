@@ -93,6 +93,18 @@ export class ResilientCredentialStore implements CredentialStore {
     return count === FAILED ? this.local.readCounter(key) : count;
   }
 
+  async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
+    await this.local.putEntry(key, value, ttlMs);
+    await this.attempt(() => this.redis.putEntry(key, value, ttlMs));
+  }
+
+  async takeEntry(key: string): Promise<string | undefined> {
+    const local = await this.local.takeEntry(key);
+    const taken = await this.attempt(() => this.redis.takeEntry(key));
+    // Redis decides while it answers: another instance may have taken the entry already.
+    return taken === FAILED ? local : taken;
+  }
+
   async close(): Promise<void> {
     this.recoveredListeners.clear();
     await this.local.close();

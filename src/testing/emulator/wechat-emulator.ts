@@ -167,6 +167,15 @@ export class WeChatEmulator {
     return this.tokens.tokenCallsToday();
   }
 
+  /** Connections clients hold open to the emulator right now (keep-alive ones included). */
+  openConnections(): Promise<number> {
+    const server = this.server;
+    if (!server) return Promise.resolve(0);
+    return new Promise((resolve, reject) =>
+      server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;

@@ -1,0 +1,45 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isWebScope, type WeChatAuthUser } from './oauth.types.js';
+
+const VERSION = 'v1';
+const MAX_COOKIE_LENGTH = 4096;
+
+/**
+ * The session cookie: `v1.<payload>.<signature>`, the payload base64url JSON of the user and an
+ * expiry, signed with HMAC-SHA256 under `sessionSecret`. It carries no WeChat token.
+ */
+export class SessionCodec {
+  constructor(private readonly secret: string) {}
+
+  encode(user: WeChatAuthUser, maxAgeSeconds: number): string {
+    const payload = Buffer.from(
+      JSON.stringify({ user, exp: Math.floor(Date.now() / 1000) + maxAgeSeconds }),
+    ).toString('base64url');
+    return `${VERSION}.${payload}.${this.sign(payload)}`;
+  }
+
+  /** The user of a genuine, unexpired cookie; undefined for anything else. */
+  decode(cookie: string | undefined): WeChatAuthUser | undefined {
+    if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return undefined;
+    const [version, payload, signature, extra] = cookie.split('.');
+    if (version !== VERSION || !payload || !signature || extra !== undefined) return undefined;
+    const expected = Buffer.from(this.sign(payload));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      const { user, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+        user: WeChatAuthUser;
+        exp: number;
+      };
+      if (typeof exp !== 'number' || exp * 1000 <= Date.now()) return undefined;
+      if (typeof user?.openid !== 'string' || !isWebScope(user.scope)) return undefined;
+      return user;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private sign(payload: string): string {
+    return createHmac('sha256', this.secret).update(`${VERSION}.${payload}`).digest('base64url');
+  }
+}

@@ -1,0 +1,225 @@
+import {
+  BadGatewayException,
+  BadRequestException,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { parseCookie } from 'cookie';
+import { WeChatApiError } from '../api/wechat-api.error.js';
+import {
+  type ResolvedOAuthOptions,
+  type ResolvedWeChatOptions,
+} from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { WeChatAuthRedirectException, WeChatAuthRequiredException } from './oauth.exceptions.js';
+import { OAUTH_MESSAGES } from './oauth.messages.js';
+import { OAuthService } from './oauth.service.js';
+import { type WebScope, type WeChatAuthUser } from './oauth.types.js';
+import { OAuthStateKeeper, randomAlphanumeric } from './oauth-state.keeper.js';
+import { safeReturnPath } from './return-path.js';
+import { SessionCodec } from './session-codec.js';
+
+/** The parts of an Express or Fastify request used here. */
+export interface AuthRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  protocol?: string;
+}
+
+const STATE = /^[A-Za-z0-9]{1,128}$/;
+const BROWSER_ID = /^[A-Za-z0-9]{32}$/;
+const CODE = /^[A-Za-z0-9_-]{1,512}$/;
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+// Errcodes of the code exchange that mean "this code is no good": the user starts again.
+const BAD_CODE = new Set([40029, 40163, 41008, 42003]);
+
+/**
+ * Web authorization for `@WeChatAuth()` routes and the OAuth callback: reads the session,
+ * starts an authorization (state bound to the browser), and completes it.
+ */
+@Injectable()
+export class WeChatAuthenticator {
+  private readonly logger = new Logger('WeChat:oauth');
+  private readonly config?: ResolvedOAuthOptions;
+  private readonly sessions?: SessionCodec;
+
+  constructor(
+    @Inject(WECHAT_OPTIONS) options: ResolvedWeChatOptions,
+    private readonly oauth: OAuthService,
+    private readonly states: OAuthStateKeeper,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.config = options.oauth;
+    this.sessions = options.oauth && new SessionCodec(options.oauth.sessionSecret);
+  }
+
+  get enabled(): boolean {
+    return this.config !== undefined;
+  }
+
+  get defaultScope(): WebScope {
+    return this.config?.defaultScope ?? 'snsapi_base';
+  }
+
+  /** The user of a valid session cookie, or undefined. */
+  userFrom(request: AuthRequest): WeChatAuthUser | undefined {
+    const config = this.requireConfig();
+    return this.sessions!.decode(this.cookies(request)[config.cookie.name]);
+  }
+
+  /**
+   * Starts an authorization with `scope` and throws what the client must see: a 302 to WeChat
+   * for a browser page request, a 401 with `authorizeUrl` for anything else.
+   */
+  async challenge(request: AuthRequest, response: unknown, scope: WebScope): Promise<never> {
+    const config = this.requireConfig();
+    const adapter = this.adapterHost.httpAdapter;
+    const isPage = isBrowserPageRequest(request);
+    const existing = this.cookies(request)[this.bindingCookie];
+    const browserId = existing && BROWSER_ID.test(existing) ? existing : randomAlphanumeric(32);
+    const returnTo = isPage
+      ? (safeReturnPath(adapter.getRequestUrl(request)) ?? '/')
+      : this.refererPath(request);
+    const state = await this.states.issue({ browserId, returnTo, scope });
+    const authorizeUrl = this.oauth.authorizeUrl({
+      redirectUri: this.origin(request) + config.callbackPath,
+      scope,
+      state,
+    });
+    adapter.setCookie(response, this.bindingCookie, browserId, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure(request),
+      path: '/',
+      maxAge: config.stateTtlSeconds,
+    });
+    if (!isPage) throw new WeChatAuthRequiredException(authorizeUrl);
+    adapter.setHeader(response, 'Location', authorizeUrl);
+    throw new WeChatAuthRedirectException(authorizeUrl);
+  }
+
+  /** The OAuth callback: checks state and code, signs the user in, sends them back. */
+  async completeCallback(
+    request: AuthRequest,
+    response: unknown,
+    query: Record<string, unknown>,
+  ): Promise<void> {
+    if (!this.config) throw new NotFoundException(OAUTH_MESSAGES.disabled);
+    const { state, code } = query;
+    if (typeof state !== 'string' || !STATE.test(state)) {
+      throw new BadRequestException(OAUTH_MESSAGES.malformedState);
+    }
+    const browserId = this.cookies(request)[this.bindingCookie];
+    if (!browserId || !BROWSER_ID.test(browserId)) {
+      throw new BadRequestException(OAUTH_MESSAGES.noBrowserBinding);
+    }
+    const pending = await this.states.consume(state);
+    if (!pending) throw new BadRequestException(OAUTH_MESSAGES.unknownState);
+    if (pending.browserId !== browserId) throw new BadRequestException(OAUTH_MESSAGES.otherBrowser);
+    if (code === undefined || code === '') throw new ForbiddenException(OAUTH_MESSAGES.declined);
+    if (typeof code !== 'string' || !CODE.test(code)) {
+      throw new BadRequestException(OAUTH_MESSAGES.malformedCode);
+    }
+
+    const user = await this.signIn(code, pending.scope);
+    const adapter = this.adapterHost.httpAdapter;
+    adapter.setCookie(
+      response,
+      this.config.cookie.name,
+      this.sessions!.encode(user, this.config.cookie.maxAgeSeconds),
+      {
+        httpOnly: true,
+        sameSite: this.config.cookie.sameSite,
+        secure: this.secure(request),
+        path: '/',
+        maxAge: this.config.cookie.maxAgeSeconds,
+      },
+    );
+    adapter.redirect(response, 302, safeReturnPath(pending.returnTo) ?? '/');
+  }
+
+  private async signIn(code: string, scope: WebScope): Promise<WeChatAuthUser> {
+    try {
+      const token = await this.oauth.exchangeCode(code);
+      if (token.isSnapshotUser) throw new ForbiddenException(OAUTH_MESSAGES.snapshotUser);
+      const user: WeChatAuthUser = {
+        openid: token.openid,
+        unionid: token.unionid,
+        scope: token.scope,
+      };
+      if (scope === 'snsapi_userinfo' && token.scope === 'snsapi_userinfo') {
+        const info = await this.oauth.getUserInfo(token.accessToken, token.openid);
+        const { nickname, sex, province, city, country, headimgurl } = info;
+        user.userInfo = { nickname, sex, province, city, country, headimgurl };
+        user.unionid ??= info.unionid;
+      }
+      return user;
+    } catch (error) {
+      if (error instanceof ForbiddenException) throw error;
+      if (error instanceof WeChatApiError && BAD_CODE.has(error.errcode)) {
+        throw new BadRequestException(OAUTH_MESSAGES.badCode);
+      }
+      this.logger.warn(`Web authorization failed upstream: ${(error as Error).message}`);
+      throw new BadGatewayException(OAUTH_MESSAGES.upstream);
+    }
+  }
+
+  private requireConfig(): ResolvedOAuthOptions {
+    if (!this.config) throw new Error(OAUTH_MESSAGES.notConfigured);
+    return this.config;
+  }
+
+  private get bindingCookie(): string {
+    return `${this.requireConfig().cookie.name}_oauth`;
+  }
+
+  private cookies(request: AuthRequest): Record<string, string | undefined> {
+    const header = request.headers.cookie;
+    if (typeof header !== 'string' || header.length > 8192) return {};
+    try {
+      return parseCookie(header);
+    } catch {
+      return {};
+    }
+  }
+
+  private origin(request: AuthRequest): string {
+    if (this.config?.publicUrl) return this.config.publicUrl;
+    const host = request.headers.host;
+    if (typeof host !== 'string' || !HOST.test(host))
+      throw new BadRequestException(OAUTH_MESSAGES.badHost);
+    return `${request.protocol === 'https' ? 'https' : 'http'}://${host}`;
+  }
+
+  private secure(request: AuthRequest): boolean {
+    const configured = this.config?.cookie.secure;
+    if (configured !== undefined) return configured;
+    return this.config?.publicUrl?.startsWith('https:') ?? request.protocol === 'https';
+  }
+
+  // After an API call's 401, the user returns to the page that made it, if it is ours.
+  private refererPath(request: AuthRequest): string {
+    const referer = request.headers.referer;
+    if (typeof referer !== 'string') return '/';
+    try {
+      const url = new URL(referer);
+      if (`${url.protocol}//${url.host}` !== this.origin(request)) return '/';
+      return safeReturnPath(url.pathname + url.search) ?? '/';
+    } catch {
+      return '/';
+    }
+  }
+}
+
+function isBrowserPageRequest(request: AuthRequest): boolean {
+  const accept = request.headers.accept;
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    typeof accept === 'string' &&
+    accept.includes('text/html')
+  );
+}
