@@ -155,7 +155,7 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): Resolve
         400 * 86_400,
       ),
     },
-    stateTtlSeconds: 600,
+    stateTtlSeconds: numberIn('oauth.stateTtlSeconds', oauth.stateTtlSeconds, 600, 1, 600),
   };
 }
 

@@ -63,6 +63,8 @@ export interface WeChatModuleOptions {
      * from the request's protocol and Host header. Set it behind a proxy.
      */
     publicUrl?: string;
+    /** How long a started authorization may take to come back; default 600 (the maximum). */
+    stateTtlSeconds?: number;
     cookie?: {
       /** Default `wechat_session`. */
       name?: string;

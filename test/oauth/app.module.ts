@@ -42,13 +42,27 @@ class VipController {
   }
 }
 
+// Every other path lands here, so hostile request-targets reach the guard. In a module imported
+// after WeChatModule, so that its routes (the OAuth callback) are registered first.
+@Controller()
+class CatchAllController {
+  @Get('*')
+  @WeChatAuth()
+  any(@WeChatUser('openid') openid: string) {
+    return { catchAll: true, openid };
+  }
+}
+
+@Module({ controllers: [CatchAllController] })
+class CatchAllModule {}
+
 /** The fixture app of the web-authorization tests. */
 @Module({})
 export class OAuthTestAppModule {
   static register(options: WeChatModuleOptions) {
     return {
       module: OAuthTestAppModule,
-      imports: [WeChatModule.forRoot(options)],
+      imports: [WeChatModule.forRoot({ ...options, isGlobal: true }), CatchAllModule],
       controllers: [PagesController, VipController],
     };
   }
