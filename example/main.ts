@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule.register(connection));
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
+  // localhost is on the emulator's web-authorization domains (its default oauthDomains).
   await app.listen(port, process.env.HOST ?? '127.0.0.1');
   logger.log(`Talking to ${connection.describe}`);
   logger.log(`Open http://localhost:${port}/ in a browser`);

@@ -45,7 +45,9 @@ export class StatusController {
 <h2>Access token</h2><table id="token-status">${table}</table>
 <p>The token itself is never shown: only its state.</p>
 <h2>JS-SDK config for this page</h2>${jsSdk}
-<p>JSON for another page: <code>GET /jssdk-config?url=https://your.page/path</code></p>`,
+<p>JSON for another page: <code>GET /jssdk-config?url=https://your.page/path</code></p>
+<h2>Web authorization</h2>
+<p><a href="/hello">Sign in with WeChat</a> (snsapi_userinfo: asks for your profile).</p>`,
     );
   }
 

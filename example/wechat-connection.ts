@@ -11,14 +11,28 @@ export interface WeChatConnection {
 
 const DEMO_APP_ID = 'wxd0e1d2e3d4e5d6e7';
 
+/** The users the embedded emulator knows; a browser picks one on its first visit. */
+export const DEMO_USERS = [
+  {
+    openid: 'o_demo_xiaoming_01',
+    nickname: '小明 Xiaoming',
+    city: 'Shenzhen',
+    unionid: 'u_demo_01',
+  },
+  { openid: 'o_demo_lihua_0002', nickname: '李华 Li Hua', city: 'Hangzhou' },
+];
+
 export async function connectWeChat(env: NodeJS.ProcessEnv): Promise<WeChatConnection> {
+  // Sessions survive a restart only with a fixed secret; a random one is fine for a demo.
+  const oauth = { sessionSecret: env.WECHAT_SESSION_SECRET ?? randomBytes(32).toString('hex') };
   const appId = env.WECHAT_APP_ID;
   const appSecret = env.WECHAT_APP_SECRET;
   if (appId && appSecret) {
-    return { options: { appId, appSecret }, describe: `the real WeChat, account ${appId}` };
+    return { options: { appId, appSecret, oauth }, describe: `the real WeChat, account ${appId}` };
   }
   const demoSecret = randomBytes(16).toString('hex');
   const emulator = await WeChatEmulator.start({ appId: DEMO_APP_ID, appSecret: demoSecret });
+  for (const user of DEMO_USERS) emulator.addUser(user);
   return {
     emulator,
     options: {
@@ -26,6 +40,7 @@ export async function connectWeChat(env: NodeJS.ProcessEnv): Promise<WeChatConne
       appSecret: demoSecret,
       apiBaseUrl: emulator.url,
       openBaseUrl: emulator.url,
+      oauth,
     },
     describe: `the embedded WeChat emulator at ${emulator.url}`,
   };

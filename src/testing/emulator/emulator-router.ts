@@ -47,11 +47,17 @@ function isRaw(reply: EmulatorReply): reply is RawReply {
 /** Dispatches requests by path, counts calls and plays injected faults. */
 export class EmulatorRouter {
   private readonly routes = new Map<string, RouteHandler>();
+  private readonly prefixRoutes: [string, RouteHandler][] = [];
   private readonly arrivals = new Map<string, number[]>();
   private readonly faults = new Map<string, { fault: EmulatorFault; remaining: number }[]>();
 
   route(path: string, handler: RouteHandler): void {
     this.routes.set(path, handler);
+  }
+
+  /** A handler for every path under `prefix` (e.g. avatar images). */
+  routePrefix(prefix: string, handler: RouteHandler): void {
+    this.prefixRoutes.push([prefix, handler]);
   }
 
   callCount(path: string): number {
@@ -100,7 +106,8 @@ export class EmulatorRouter {
       return send(res, fault.status, 'text/plain', `emulated HTTP ${fault.status}`);
     if (fault?.errcode) return sendJson(res, errorBody(fault.errcode));
 
-    const handler = this.routes.get(path);
+    const handler =
+      this.routes.get(path) ?? this.prefixRoutes.find(([prefix]) => path.startsWith(prefix))?.[1];
     if (!handler) return send(res, 404, 'text/plain', `no such WeChat endpoint: ${path}`);
 
     let body: unknown;

@@ -120,10 +120,13 @@ describe('WeChatEmulator web authorization', () => {
       province: '',
       city: 'Shenzhen',
       country: '',
-      headimgurl: '',
+      headimgurl: `${emulator.url}/mmopen/o_alice_0001/132`,
       privilege: [],
       unionid: 'u_alice',
     });
+    const avatar = await fetch(`${emulator.url}/mmopen/o_alice_0001/132`);
+    expect(avatar.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await avatar.text()).toContain('>A</text>');
 
     const again = await open(authorizeUrl({ scope: 'snsapi_userinfo' }));
     expect(again.status).toBe(302);
@@ -155,7 +158,10 @@ describe('WeChatEmulator web authorization', () => {
       state: 'abc123',
       openid: 'o_bob_000002',
     });
-    expect((await exchange(codeOf(chosen))).body).toMatchObject({ openid: 'o_bob_000002' });
+    expect(chosen.status).toBe(302);
+    expect(chosen.headers.get('location')).toMatch(/^\/connect\/oauth2\/authorize\?appid=.*#wechat_redirect$/);
+    const back = await open(`${emulator.url}${chosen.headers.get('location')}`);
+    expect((await exchange(codeOf(back))).body).toMatchObject({ openid: 'o_bob_000002' });
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { type EmulatorFault, EmulatorRouter } from './emulator-router.js';
 import { EmulatorUsers, type EmulatorUser, type EmulatorUserInput } from './emulator-users.js';
 import { registerAccountRoutes } from './routes/account.routes.js';
 import { registerAuthorizeRoutes } from './routes/authorize.routes.js';
+import { AVATAR_PREFIX, registerAvatarRoutes } from './routes/avatar.routes.js';
 import { registerSnsRoutes } from './routes/sns.routes.js';
 import { WebAuthorization } from './web-authorization.js';
 import { registerTicketRoutes } from './routes/ticket.routes.js';
@@ -86,6 +87,7 @@ export class WeChatEmulator {
       () => this.oauthDomains,
     );
     registerSnsRoutes(this.router, this.account, this.users, this.web);
+    registerAvatarRoutes(this.router, this.users);
   }
 
   /** Starts an emulator on a free loopback port. */
@@ -132,9 +134,12 @@ export class WeChatEmulator {
     this.account.ipWhitelist = ips ? new Set(ips) : undefined;
   }
 
-  /** Adds a user of the account (a follower unless `subscribed: false`). */
+  /**
+   * Adds a user of the account (a follower unless `subscribed: false`). Without a `headimgurl`
+   * the user gets an avatar served by the emulator.
+   */
   addUser(user: EmulatorUserInput): EmulatorUser {
-    return this.users.add(user);
+    return this.users.add({ headimgurl: `${this.url}${AVATAR_PREFIX}${user.openid}/132`, ...user });
   }
 
   /** The user with this openid, as the emulator holds it. */

@@ -112,7 +112,9 @@ export function registerAuthorizeRoutes(
     const user = users.get(form.openid);
     if (!user) return htmlReply(userPickerPage(checked.params, users.all()));
     users.signIn(user.openid);
-    return proceed(checked.params, user);
+    // Back to the authorize page itself (with its fragment), now as this user.
+    const query = ORDER.map((k) => `${k}=${encodeURIComponent(checked.params[k])}`).join('&');
+    return redirectReply(`/connect/oauth2/authorize?${query}#wechat_redirect`);
   });
 
   // The consent page's Allow or Deny.
