@@ -1,3 +1,4 @@
+import { benchAuthGuard } from './auth-guard.bench.js';
 import { benchClusterFetches } from './cluster-fetches.bench.js';
 import { benchColdStartFetches } from './cold-start-fetches.bench.js';
 import { benchRedisVersusMemory } from './redis-vs-memory.bench.js';
@@ -8,6 +9,7 @@ const benches: [string, () => Promise<void>][] = [
   ['Cold start', benchColdStartFetches],
   ['Cluster: processes x concurrency on one Redis', benchClusterFetches],
   ['Redis store versus memory only', benchRedisVersusMemory],
+  ['@WeChatAuth() route versus the bare handler', benchAuthGuard],
 ];
 
 for (const [title, run] of benches) {

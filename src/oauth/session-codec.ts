@@ -3,12 +3,16 @@ import { isWebScope, type WeChatAuthUser } from './oauth.types.js';
 
 const VERSION = 'v1';
 const MAX_COOKIE_LENGTH = 4096;
+const MAX_CACHED = 10_000;
 
 /**
  * The session cookie: `v1.<payload>.<signature>`, the payload base64url JSON of the user and an
  * expiry, signed with HMAC-SHA256 under `sessionSecret`. It carries no WeChat token.
  */
 export class SessionCodec {
+  // Cookies already verified, so a returning browser costs a map lookup, not an HMAC.
+  private readonly verified = new Map<string, { user: WeChatAuthUser; expiresAt: number }>();
+
   constructor(private readonly secret: string) {}
 
   encode(user: WeChatAuthUser, maxAgeSeconds: number): string {
@@ -21,6 +25,19 @@ export class SessionCodec {
   /** The user of a genuine, unexpired cookie; undefined for anything else. */
   decode(cookie: string | undefined): WeChatAuthUser | undefined {
     if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return undefined;
+    const cached = this.verified.get(cookie);
+    if (cached) {
+      if (cached.expiresAt > Date.now()) return cached.user;
+      this.verified.delete(cookie);
+    }
+    const session = this.verify(cookie);
+    if (!session) return undefined;
+    if (this.verified.size >= MAX_CACHED) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(cookie, session);
+    return session.user;
+  }
+
+  private verify(cookie: string): { user: WeChatAuthUser; expiresAt: number } | undefined {
     const [version, payload, signature, extra] = cookie.split('.');
     if (version !== VERSION || !payload || !signature || extra !== undefined) return undefined;
     const expected = Buffer.from(this.sign(payload));
@@ -33,7 +50,7 @@ export class SessionCodec {
       };
       if (typeof exp !== 'number' || exp * 1000 <= Date.now()) return undefined;
       if (typeof user?.openid !== 'string' || !isWebScope(user.scope)) return undefined;
-      return user;
+      return { user, expiresAt: exp * 1000 };
     } catch {
       return undefined;
     }

@@ -20,7 +20,8 @@ export class WeChatAuthGuard implements CanActivate {
     if (!authenticator.enabled) throw new WeChatOptionsError('oauth', OAUTH_MESSAGES.notConfigured);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  // Synchronous for a request with a session: the common case costs no promise.
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<AuthRequest & Record<symbol, unknown>>();
     const scope = this.requiredScope(context);

@@ -159,7 +159,9 @@ describe('WeChatEmulator web authorization', () => {
       openid: 'o_bob_000002',
     });
     expect(chosen.status).toBe(302);
-    expect(chosen.headers.get('location')).toMatch(/^\/connect\/oauth2\/authorize\?appid=.*#wechat_redirect$/);
+    expect(chosen.headers.get('location')).toMatch(
+      /^\/connect\/oauth2\/authorize\?appid=.*#wechat_redirect$/,
+    );
     const back = await open(`${emulator.url}${chosen.headers.get('location')}`);
     expect((await exchange(codeOf(back))).body).toMatchObject({ openid: 'o_bob_000002' });
   });

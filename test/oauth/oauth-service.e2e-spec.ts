@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { type TestingModule } from '@nestjs/testing';
+import { OAuthService, WeChatApiError } from '../../src/index.js';
+import { type WeChatEmulator } from '../../src/testing/index.js';
+import {
+  APP_ID,
+  APP_SECRET,
+  createWeChatTestingModule,
+  startEmulator,
+} from '../support/wechat-test-app.js';
+
+const CALLBACK = 'http://localhost:3000/cb';
+
+describe('OAuthService against the emulator', () => {
+  let emulator: WeChatEmulator;
+  let moduleRef: TestingModule;
+  let oauth: OAuthService;
+
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    emulator.addUser({ openid: 'o_alice_0001', nickname: 'Alice', unionid: 'u_alice' });
+    emulator.signIn('o_alice_0001');
+    moduleRef = await createWeChatTestingModule(emulator);
+    oauth = moduleRef.get(OAuthService);
+  });
+
+  afterEach(async () => {
+    await moduleRef.close();
+    await emulator.close();
+  });
+
+  async function codeFor(scope: 'snsapi_base' | 'snsapi_userinfo'): Promise<string> {
+    const url = oauth.authorizeUrl({ redirectUri: CALLBACK, scope, state: 'S1' });
+    let res = await fetch(url.replace('#wechat_redirect', ''), { redirect: 'manual' });
+    if (res.status === 200) {
+      res = await fetch(`${emulator.url}/connect/oauth2/authorize/decision`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          appid: APP_ID,
+          redirect_uri: CALLBACK,
+          response_type: 'code',
+          scope,
+          state: 'S1',
+          decision: 'allow',
+        }).toString(),
+      });
+    }
+    return new URL(res.headers.get('location')!).searchParams.get('code')!;
+  }
+
+  it('builds the authorize URL in the order WeChat checks, ending in #wechat_redirect', () => {
+    expect(
+      oauth.authorizeUrl({
+        redirectUri: `${CALLBACK}?a=1&b=2`,
+        scope: 'snsapi_userinfo',
+        state: 'abc',
+      }),
+    ).toBe(
+      `${emulator.url}/connect/oauth2/authorize?appid=${APP_ID}&redirect_uri=${encodeURIComponent(`${CALLBACK}?a=1&b=2`)}` +
+        '&response_type=code&scope=snsapi_userinfo&state=abc#wechat_redirect',
+    );
+  });
+
+  it.each([
+    [{ redirectUri: '/relative', scope: 'snsapi_base' }, /absolute/],
+    [{ redirectUri: CALLBACK, scope: 'snsapi_login' }, /scope/],
+    [{ redirectUri: CALLBACK, scope: 'snsapi_base', state: 'a-b' }, /state/],
+    [{ redirectUri: CALLBACK, scope: 'snsapi_base', state: 'a'.repeat(129) }, /state/],
+  ])('refuses %j', (params, message) => {
+    expect(() => oauth.authorizeUrl(params as Parameters<OAuthService['authorizeUrl']>[0])).toThrow(
+      message,
+    );
+  });
+
+  it('exchanges a code, refreshes the token, reads the profile and verifies the token', async () => {
+    const token = await oauth.exchangeCode(await codeFor('snsapi_userinfo'));
+    expect(token).toMatchObject({
+      openid: 'o_alice_0001',
+      scope: 'snsapi_userinfo',
+      unionid: 'u_alice',
+      isSnapshotUser: false,
+    });
+    const refreshed = await oauth.refreshToken(token.refreshToken);
+    expect(refreshed.accessToken).not.toBe(token.accessToken);
+    expect(await oauth.getUserInfo(refreshed.accessToken, token.openid)).toMatchObject({
+      nickname: 'Alice',
+    });
+    expect(await oauth.verify(refreshed.accessToken, token.openid)).toBe(true);
+    expect(await oauth.verify(refreshed.accessToken, 'o_someone_else')).toBe(false);
+  });
+
+  it('turns WeChat errors into WeChatApiError without secrets', async () => {
+    const code = await codeFor('snsapi_base');
+    const token = await oauth.exchangeCode(code);
+    const used = (await oauth.exchangeCode(code).catch((e: unknown) => e)) as WeChatApiError;
+    expect(used).toBeInstanceOf(WeChatApiError);
+    expect(used).toMatchObject({ errcode: 40163, path: '/sns/oauth2/access_token' });
+    expect(`${used.message} ${used.stack}`).not.toContain(APP_SECRET);
+    await expect(oauth.getUserInfo(token.accessToken, token.openid)).rejects.toMatchObject({
+      errcode: 48001,
+    });
+    await expect(oauth.refreshToken('not-a-refresh-token')).rejects.toMatchObject({
+      errcode: 40030,
+    });
+    await expect(oauth.exchangeCode('')).rejects.toThrow(TypeError);
+  });
+});
