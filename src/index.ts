@@ -19,11 +19,41 @@ export { RedisCredentialStore, type RedisStoreSettings } from './store/redis-cre
 export { ResilientCredentialStore } from './store/resilient-credential-store.js';
 export { JsSdkService, type JsSdkConfig } from './jssdk/js-sdk.service.js';
 export { signJsSdk, type JsSdkSignatureInput } from './jssdk/js-sdk-signature.js';
-export { WeChatApiClient } from './api/wechat-api.client.js';
+export { WeChatApiClient, type StreamBody } from './api/wechat-api.client.js';
+export { UserClient } from './api/clients/user.client.js';
+export type {
+  FollowerInfo,
+  FollowerPage,
+  NonFollowerInfo,
+  UserInfo,
+  UserLanguage,
+  UserTag,
+} from './api/clients/user.types.js';
+export { MessageClient } from './api/clients/message.client.js';
+export type {
+  CustomMessage,
+  SubscribeMessage,
+  TemplateData,
+  TemplateMessage,
+} from './api/clients/message.types.js';
+export { MenuClient } from './api/clients/menu.client.js';
+export type {
+  CurrentSelfMenuInfo,
+  Menu,
+  MenuButton,
+  MenuButtonType,
+  MenuLeafButton,
+  MenuParentButton,
+} from './api/clients/menu.types.js';
+export { QrCodeClient, type QrCode, type QrScene } from './api/clients/qrcode.client.js';
+export { MediaClient, type MediaType, type UploadedMedia } from './api/clients/media.client.js';
+export { type UploadFile } from './api/clients/multipart-body.js';
+export { AccountClient, type ApiQuota } from './api/clients/account.client.js';
 export {
   WeChatApiError,
   WeChatConfigurationError,
   WeChatQuotaError,
+  WeChatArgumentError,
   WeChatTransportError,
 } from './api/wechat-api.error.js';
 export {
@@ -32,7 +62,7 @@ export {
   type ErrcodeInfo,
   type WeChatErrorKind,
 } from './api/errcodes.js';
-export type { QueryValue } from './api/wechat-http.js';
+export type { QueryValue, WeChatDownload } from './api/wechat-http.js';
 export { OAuthService } from './oauth/oauth.service.js';
 export { WeChatAuth } from './oauth/wechat-auth.decorator.js';
 export { WeChatUser } from './oauth/wechat-user.decorator.js';

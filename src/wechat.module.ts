@@ -1,6 +1,12 @@
 import { HttpModule } from '@nestjs/axios';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AccountClient } from './api/clients/account.client.js';
+import { MediaClient } from './api/clients/media.client.js';
+import { MenuClient } from './api/clients/menu.client.js';
+import { MessageClient } from './api/clients/message.client.js';
+import { QrCodeClient } from './api/clients/qrcode.client.js';
+import { UserClient } from './api/clients/user.client.js';
 import { WeChatApiClient } from './api/wechat-api.client.js';
 import { WeChatHttp } from './api/wechat-http.js';
 import { JsSdkService } from './jssdk/js-sdk.service.js';
@@ -20,6 +26,15 @@ import { OAuthService } from './oauth/oauth.service.js';
 import { WeChatAuthenticator } from './oauth/web-authenticator.js';
 import { DEFAULT_CALLBACK_PATH, WECHAT_OPTIONS } from './wechat.constants.js';
 import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module-definition.js';
+
+const TYPED_CLIENTS = [
+  UserClient,
+  MessageClient,
+  MenuClient,
+  QrCodeClient,
+  MediaClient,
+  AccountClient,
+];
 
 /**
  * The WeChat Official Account module: `WeChatModule.forRoot({ appId, appSecret, ... })` or
@@ -47,9 +62,17 @@ import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module
     OAuthService,
     OAuthStateKeeper,
     WeChatAuthenticator,
+    ...TYPED_CLIENTS,
   ],
   controllers: [OAuthCallbackController],
-  exports: [TokenService, WeChatApiClient, JsSdkService, OAuthService, WeChatAuthenticator],
+  exports: [
+    TokenService,
+    WeChatApiClient,
+    JsSdkService,
+    OAuthService,
+    WeChatAuthenticator,
+    ...TYPED_CLIENTS,
+  ],
 })
 export class WeChatModule extends WeChatConfigurableModule implements OnApplicationShutdown {
   constructor(

@@ -16,6 +16,8 @@ export interface ErrcodeInfo {
 }
 
 const IP_CONFIRM = 'an administrator must confirm this IP in the WeChat notification, then retry';
+const arg = (explanation: string): ErrcodeInfo => ({ kind: 'invalid-argument', explanation });
+const userState = (explanation: string): ErrcodeInfo => ({ kind: 'user-state', explanation });
 
 /** Known errcodes (wechat-api.md); codes not listed are `unknown`. */
 export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
@@ -65,6 +67,49 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     kind: 'invalid-argument',
     explanation: 'the request body is not valid JSON of the expected shape',
   },
+  40003: arg('the openid is not a user of this account (is it from another appid?)'),
+  40004: arg('the media type is not one of image, voice, video, thumb'),
+  40005: arg('the file type is not allowed for this media type'),
+  40006: arg('the file is larger than WeChat allows for this media type'),
+  40007: arg('the media_id is unknown or has expired (temporary media live 3 days)'),
+  40008: arg('the message type is not valid'),
+  40009: arg('the image is larger than WeChat allows'),
+  40016: arg('a menu has 1 to 3 buttons'),
+  40017: arg('a button type is not valid'),
+  40018: arg('a button name is too long (16 bytes top level, 60 bytes in a sub menu)'),
+  40019: arg('a button key is too long (at most 128 bytes)'),
+  40020: arg('a button url is too long (at most 1024 bytes)'),
+  40023: arg('a sub menu has 1 to 5 buttons'),
+  40032: arg('the openid list is empty or too long'),
+  40037: arg("the template_id is not one of this account's templates"),
+  40053: arg('the QR code action_info or scene is not valid'),
+  41005: arg('the upload carries no media file'),
+  41006: arg('the media_id is missing'),
+  43004: userState('the user does not follow the account (require subscribe)'),
+  43101: userState('the user has not accepted this subscription message'),
+  45011: { kind: 'rate-limit', explanation: 'the API is called too often; slow down' },
+  45015: userState(
+    'the user has not interacted with the account in the last 48 hours: customer-service messages cannot reach them',
+  ),
+  45047: userState('too many customer-service messages since the user last interacted'),
+  45056: arg('the account has too many tags (at most 100)'),
+  45057: arg('the tag has too many users to be deleted this way'),
+  45058: arg('the system tags (0, 1, 2) cannot be changed'),
+  45059: arg('a user can carry at most 20 tags'),
+  45157: arg('the tag name is already used or not valid'),
+  45158: arg('the tag name is too long (at most 30 bytes)'),
+  45159: arg('the tag id is not valid'),
+  46003: arg('the account has no menu'),
+  47003: arg('an argument is missing or not valid (check the template data keys)'),
+  48001: {
+    kind: 'configuration',
+    explanation: 'the account is not authorized for this API (check its permissions)',
+  },
+  48006: {
+    kind: 'quota',
+    explanation: 'clear_quota may be used 10 times a month; that is used up',
+  },
+  50001: { kind: 'configuration', explanation: 'the user has not authorized this API' },
   89501: { kind: 'configuration', explanation: IP_CONFIRM },
   89503: { kind: 'configuration', explanation: IP_CONFIRM },
   89506: {

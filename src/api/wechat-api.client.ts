@@ -1,8 +1,17 @@
+import { type Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { TokenService } from '../token/token.service.js';
 import { STALE_TOKEN_ERRCODES } from './errcodes.js';
 import { WeChatApiError } from './wechat-api.error.js';
-import { type QueryValue, WeChatHttp, type WeChatRequest } from './wechat-http.js';
+import {
+  type QueryValue,
+  type WeChatDownload,
+  WeChatHttp,
+  type WeChatRequest,
+} from './wechat-http.js';
+
+/** A request body sent as a stream: a factory can be called again if the call must be repeated. */
+export type StreamBody = Readable | (() => Readable);
 
 /**
  * Calls WeChat APIs with the account's access_token. A call that meets a stale token
@@ -17,23 +26,73 @@ export class WeChatApiClient {
 
   /** GET `path` (e.g. `/cgi-bin/user/info`) with `query`; resolves to WeChat's JSON reply. */
   get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
-    return this.call<T>({ method: 'GET', path: checkPath(path), query, idempotent: true });
+    const request: WeChatRequest = {
+      method: 'GET',
+      path: checkPath(path),
+      query,
+      idempotent: true,
+    };
+    return this.withToken(request, true, (r) => this.http.request<T>(r));
   }
 
   /** POST `body` as JSON to `path`; resolves to WeChat's JSON reply. */
   post<T>(path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T> {
-    return this.call<T>({ method: 'POST', path: checkPath(path), query, body, idempotent: false });
+    const request: WeChatRequest = {
+      method: 'POST',
+      path: checkPath(path),
+      query,
+      body,
+      idempotent: false,
+    };
+    return this.withToken(request, true, (r) => this.http.request<T>(r));
   }
 
-  private async call<T>(request: WeChatRequest): Promise<T> {
+  /** POST a streamed body (a multipart upload) to `path`; resolves to WeChat's JSON reply. */
+  upload<T>(
+    path: string,
+    query: Record<string, QueryValue>,
+    body: StreamBody,
+    headers: Record<string, string>,
+  ): Promise<T> {
+    const request: WeChatRequest = {
+      method: 'POST',
+      path: checkPath(path),
+      query,
+      headers,
+      idempotent: false,
+      sendOnce: true,
+    };
+    const repeatable = typeof body === 'function';
+    return this.withToken(request, repeatable, (r) =>
+      this.http.request<T>({ ...r, body: typeof body === 'function' ? body() : body }),
+    );
+  }
+
+  /** GET a file (`/cgi-bin/media/get`) as a stream; an errcode answer rejects. */
+  download(path: string, query: Record<string, QueryValue>): Promise<WeChatDownload> {
+    const request: WeChatRequest = {
+      method: 'GET',
+      path: checkPath(path),
+      query,
+      idempotent: true,
+    };
+    return this.withToken(request, true, (r) => this.http.download(r));
+  }
+
+  private async withToken<T>(
+    request: WeChatRequest,
+    repeatable: boolean,
+    send: (request: WeChatRequest) => Promise<T>,
+  ): Promise<T> {
     const token = await this.tokens.getAccessToken();
     try {
-      return await this.http.request<T>(withToken(request, token));
+      return await send(withToken(request, token));
     } catch (error) {
       if (!(error instanceof WeChatApiError) || !STALE_TOKEN_ERRCODES.has(error.errcode))
         throw error;
       await this.tokens.invalidate(token);
-      return this.http.request<T>(withToken(request, await this.tokens.getAccessToken()));
+      if (!repeatable) throw error;
+      return send(withToken(request, await this.tokens.getAccessToken()));
     }
   }
 }

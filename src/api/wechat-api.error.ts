@@ -81,3 +81,17 @@ export function createWeChatError(
       return new WeChatApiError(details);
   }
 }
+
+/** An argument refused before anything was sent to WeChat (the message says which and why). */
+export class WeChatArgumentError extends Error {
+  override name = 'WeChatArgumentError';
+  readonly kind = 'invalid-argument' as const;
+
+  constructor(
+    /** The argument at fault, e.g. `menu.button[1].name`. */
+    readonly argument: string,
+    problem: string,
+  ) {
+    super(`${argument} ${problem}`);
+  }
+}

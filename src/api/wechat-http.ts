@@ -1,13 +1,16 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { type Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { type AxiosError, type AxiosResponse } from 'axios';
+import { type AxiosError, type AxiosResponse, type ResponseType } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { withRetry } from '../common/retry.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
-import { createWeChatError, WeChatApiError, WeChatTransportError } from './wechat-api.error.js';
+import { HostSelector } from './host-selector.js';
+import { isJsonContentType, parseJsonReply } from './reply-parser.js';
+import { WeChatApiError, WeChatTransportError } from './wechat-api.error.js';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -17,10 +20,24 @@ export interface WeChatRequest {
   /** Absolute path on the API host, e.g. `/cgi-bin/token`. */
   path: string;
   query?: Record<string, QueryValue>;
+  /** JSON-serialisable, or a stream (a multipart upload). */
   body?: unknown;
+  headers?: Record<string, string>;
   /** May the call be repeated after a connection failure or HTTP 5xx? (`-1` is always retried.) */
   idempotent: boolean;
+  /** A body that can be sent only once (a stream): no retry, no second host. */
+  sendOnce?: boolean;
 }
+
+/** A file WeChat sent back (media download), as a stream. */
+export interface WeChatDownload {
+  stream: Readable;
+  contentType: string;
+  filename?: string;
+  contentLength?: number;
+}
+
+const MAX_JSON_ERROR_BYTES = 64 * 1024;
 
 /**
  * The one place that speaks HTTP to WeChat: builds the URL on the configured hosts, falls over to
@@ -33,18 +50,46 @@ export class WeChatHttp implements OnModuleDestroy {
   // Own keep-alive agents: connections are reused, and all of them close with the module.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  private readonly hosts: HostSelector;
 
   constructor(
     private readonly http: HttpService,
     @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-  ) {}
+  ) {
+    this.hosts = new HostSelector(options.apiBaseUrls);
+  }
 
+  /** Sends the request and resolves to WeChat's JSON answer. */
   request<T>(request: WeChatRequest): Promise<T> {
-    return withRetry(
-      this.options.retry,
-      (error) => isRetryable(error, request.idempotent),
-      () => this.overHosts<T>(request),
-    );
+    return this.withRetries(request, async () => {
+      const response = await this.overHosts<string>(request, 'text');
+      return parseJsonReply<T>(request.path, response.status, response.data);
+    });
+  }
+
+  /** Sends the request and resolves to the file WeChat streams back (a JSON answer is an error). */
+  download(request: WeChatRequest): Promise<WeChatDownload> {
+    return this.withRetries(request, async () => {
+      const response = await this.overHosts<Readable>(request, 'stream');
+      const contentType = String(response.headers['content-type'] ?? '');
+      if (response.status !== 200 || isJsonContentType(contentType)) {
+        const text = await readSmall(response.data);
+        // A JSON answer with errcode 0 and no file is not a download either.
+        parseJsonReply(request.path, response.status, text);
+        throw new WeChatTransportError(
+          request.path,
+          'the answer is JSON, not a file',
+          response.status,
+        );
+      }
+      const length = Number(response.headers['content-length']);
+      return {
+        stream: response.data,
+        contentType,
+        filename: filenameOf(String(response.headers['content-disposition'] ?? '')),
+        contentLength: Number.isFinite(length) ? length : undefined,
+      };
+    });
   }
 
   onModuleDestroy(): void {
@@ -52,32 +97,53 @@ export class WeChatHttp implements OnModuleDestroy {
     this.httpsAgent.destroy();
   }
 
-  private async overHosts<T>(request: WeChatRequest): Promise<T> {
+  private withRetries<T>(request: WeChatRequest, attempt: () => Promise<T>): Promise<T> {
+    const policy = request.sendOnce ? { ...this.options.retry, attempts: 1 } : this.options.retry;
+    return withRetry(policy, (error) => isRetryable(error, request.idempotent), attempt);
+  }
+
+  private async overHosts<D>(
+    request: WeChatRequest,
+    responseType: ResponseType,
+  ): Promise<AxiosResponse<D>> {
+    const hosts = request.sendOnce ? this.hosts.order().slice(0, 1) : this.hosts.order();
     let lastFailure: WeChatTransportError | undefined;
-    for (const baseUrl of this.options.apiBaseUrls) {
+    for (const baseUrl of hosts) {
       try {
-        return parseReply<T>(request.path, await this.send(baseUrl, request));
+        const response = await this.send<D>(baseUrl, request, responseType);
+        this.hosts.markUp(baseUrl);
+        return response;
       } catch (error) {
         // Only a call that got no answer moves on: an answered one may already have taken effect.
         if (!(error instanceof WeChatTransportError) || !error.isConnectionFailure) throw error;
+        this.hosts.markDown(baseUrl);
         lastFailure = error;
       }
     }
     throw lastFailure!;
   }
 
-  private async send(baseUrl: string, request: WeChatRequest): Promise<AxiosResponse<string>> {
+  private async send<D>(
+    baseUrl: string,
+    request: WeChatRequest,
+    responseType: ResponseType,
+  ): Promise<AxiosResponse<D>> {
     try {
       return await firstValueFrom(
-        this.http.request<string>({
+        this.http.request<D>({
           method: request.method,
           url: baseUrl + request.path,
           params: request.query,
           data: request.body,
+          headers: request.headers,
           timeout: this.options.httpTimeoutMs,
-          responseType: 'text',
-          transformResponse: [(data: string) => data],
+          responseType,
+          transformResponse: [(data: D) => data],
           validateStatus: () => true,
+          // WeChat does not redirect; without redirects axios streams bodies instead of buffering.
+          maxRedirects: 0,
+          maxBodyLength: Infinity,
+          maxContentLength: Infinity,
           httpAgent: this.httpAgent,
           httpsAgent: this.httpsAgent,
         }),
@@ -94,30 +160,28 @@ export class WeChatHttp implements OnModuleDestroy {
   }
 }
 
-function parseReply<T>(path: string, response: AxiosResponse<string>): T {
-  if (response.status !== 200) {
-    throw new WeChatTransportError(path, `HTTP ${response.status}`, response.status);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(response.data);
-  } catch {
-    throw new WeChatTransportError(path, 'the answer is not JSON', response.status);
-  }
-  if (typeof body !== 'object' || body === null) {
-    throw new WeChatTransportError(path, 'the answer is not a JSON object', response.status);
-  }
-  const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown };
-  if (typeof errcode === 'number' && errcode !== 0) {
-    throw createWeChatError(errcode, typeof errmsg === 'string' ? errmsg : '', path);
-  }
-  return body as T;
-}
-
 function isRetryable(error: unknown, idempotent: boolean): boolean {
   if (error instanceof WeChatApiError) return error.errcode === -1;
   if (error instanceof WeChatTransportError) {
     return idempotent && (error.isConnectionFailure || (error.status ?? 0) >= 500);
   }
   return false;
+}
+
+async function readSmall(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON_ERROR_BYTES) {
+      stream.destroy();
+      break;
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function filenameOf(disposition: string): string | undefined {
+  return /filename="?([^";]+)"?/i.exec(disposition)?.[1];
 }

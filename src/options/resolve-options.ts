@@ -9,6 +9,7 @@ import { WeChatOptionsError } from './wechat-options.error.js';
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
 const DEFAULT_FALLBACK_API_BASE_URLS = ['https://api2.weixin.qq.com'];
 const DEFAULT_OPEN_BASE_URL = 'https://open.weixin.qq.com';
+const DEFAULT_MP_BASE_URL = 'https://mp.weixin.qq.com';
 const MIN_SESSION_SECRET_BYTES = 32;
 
 /** Validates the options given to `WeChatModule` and fills in the defaults. */
@@ -43,6 +44,7 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     appSecret,
     apiBaseUrls,
     openBaseUrl: baseUrl('openBaseUrl', raw.openBaseUrl ?? DEFAULT_OPEN_BASE_URL),
+    mpBaseUrl: baseUrl('mpBaseUrl', raw.mpBaseUrl ?? DEFAULT_MP_BASE_URL),
     token: {
       source,
       refreshAheadSeconds: numberIn(

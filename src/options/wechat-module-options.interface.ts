@@ -15,6 +15,8 @@ export interface WeChatModuleOptions {
   fallbackApiBaseUrls?: string[];
   /** Default `https://open.weixin.qq.com`. */
   openBaseUrl?: string;
+  /** Serves QR code images (`showqrcode`); default `https://mp.weixin.qq.com`. */
+  mpBaseUrl?: string;
   token?: {
     /** `token` (`/cgi-bin/token`, default) or `stable_token` (`/cgi-bin/stable_token`). */
     source?: TokenSource;
@@ -103,6 +105,7 @@ export interface ResolvedWeChatOptions {
   appSecret: string;
   apiBaseUrls: string[];
   openBaseUrl: string;
+  mpBaseUrl: string;
   token: {
     source: TokenSource;
     refreshAheadSeconds: number;

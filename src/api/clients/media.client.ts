@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { WeChatArgumentError } from '../wechat-api.error.js';
+import { WeChatApiClient } from '../wechat-api.client.js';
+import { type WeChatDownload } from '../wechat-http.js';
+import { MultipartBody, type UploadFile } from './multipart-body.js';
+
+export type MediaType = 'image' | 'voice' | 'video' | 'thumb';
+
+/** An uploaded temporary medium (kept 3 days by WeChat). */
+export interface UploadedMedia {
+  type: MediaType;
+  mediaId: string;
+  createdAt: Date;
+}
+
+const TYPES = new Set<MediaType>(['image', 'voice', 'video', 'thumb']);
+
+/** Temporary media (临时素材): uploads and downloads as streams, never whole files in memory. */
+@Injectable()
+export class MediaClient {
+  constructor(private readonly api: WeChatApiClient) {}
+
+  /**
+   * Uploads a temporary medium. A Buffer or a stream factory (`() => createReadStream(path)`) may
+   * be sent again if the token must be renewed; a plain stream can be sent only once.
+   */
+  async uploadTemporary(type: MediaType, file: UploadFile): Promise<UploadedMedia> {
+    if (!TYPES.has(type))
+      throw new WeChatArgumentError('type', `must be one of ${[...TYPES].join(', ')}`);
+    if (!file?.filename || !file.body)
+      throw new WeChatArgumentError('file', 'needs filename and body');
+    const body = new MultipartBody('media', file);
+    const reply = await this.api.upload<{ type: MediaType; media_id: string; created_at: number }>(
+      '/cgi-bin/media/upload',
+      { type },
+      body.repeatable ? () => body.stream() : body.stream(),
+      body.headers,
+    );
+    return {
+      type: reply.type,
+      mediaId: reply.media_id,
+      createdAt: new Date(reply.created_at * 1000),
+    };
+  }
+
+  /** Downloads a temporary medium as a stream (pipe it; it is not buffered). */
+  downloadTemporary(mediaId: string): Promise<WeChatDownload> {
+    if (typeof mediaId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(mediaId)) {
+      throw new WeChatArgumentError('mediaId', 'is not a media_id');
+    }
+    return this.api.download('/cgi-bin/media/get', { media_id: mediaId });
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { WeChatApiError } from '../wechat-api.error.js';
+import { WeChatApiClient } from '../wechat-api.client.js';
+import { validateMenu } from './menu-validation.js';
+import { type CurrentSelfMenuInfo, type Menu } from './menu.types.js';
+
+const NO_MENU = 46003;
+
+/** The account's custom menu. */
+@Injectable()
+export class MenuClient {
+  constructor(private readonly api: WeChatApiClient) {}
+
+  /** Creates (replaces) the menu; it is checked locally first, with a message naming the button. */
+  async create(menu: Menu): Promise<void> {
+    validateMenu(menu);
+    await this.api.post('/cgi-bin/menu/create', menu);
+  }
+
+  /** The menu created through the API, or undefined when there is none. */
+  async get(): Promise<Menu | undefined> {
+    try {
+      return (await this.api.get<{ menu: Menu }>('/cgi-bin/menu/get')).menu;
+    } catch (error) {
+      if (error instanceof WeChatApiError && error.errcode === NO_MENU) return undefined;
+      throw error;
+    }
+  }
+
+  /** Deletes the menu. */
+  async delete(): Promise<void> {
+    await this.api.get('/cgi-bin/menu/delete');
+  }
+
+  /** The menu in effect, whether set through the API or the admin console. */
+  getCurrentSelfMenuInfo(): Promise<CurrentSelfMenuInfo> {
+    return this.api.get<CurrentSelfMenuInfo>('/cgi-bin/get_current_selfmenu_info');
+  }
+}

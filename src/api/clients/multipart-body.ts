@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+
+/** A file to upload: a Buffer, a stream, or a function making a fresh stream (repeatable). */
+export interface UploadFile {
+  filename: string;
+  body: Buffer | Readable | (() => Readable);
+  /** Default from the file name's extension. */
+  contentType?: string;
+  /** Byte length of a stream body, if known: sent as Content-Length (else chunked). */
+  size?: number;
+}
+
+const TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  amr: 'audio/amr',
+  mp3: 'audio/mpeg',
+  wma: 'audio/x-ms-wma',
+  wav: 'audio/wav',
+  mp4: 'video/mp4',
+};
+
+/**
+ * A multipart/form-data body with one file field, produced as a stream: the file is never held
+ * in memory whole. Each call of `stream()` starts a fresh body (from a fresh file stream when the
+ * file is repeatable).
+ */
+export class MultipartBody {
+  private readonly boundary = `----nestjs-wechat-${randomBytes(12).toString('hex')}`;
+  private readonly head: Buffer;
+  private readonly tail: Buffer;
+
+  constructor(
+    private readonly field: string,
+    private readonly file: UploadFile,
+  ) {
+    const name = file.filename.replace(/["\r\n\\]/g, '_');
+    const type =
+      file.contentType ??
+      TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ??
+      'application/octet-stream';
+    this.head = Buffer.from(
+      `--${this.boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\n` +
+        `Content-Type: ${type}\r\n\r\n`,
+    );
+    this.tail = Buffer.from(`\r\n--${this.boundary}--\r\n`);
+  }
+
+  get repeatable(): boolean {
+    return !(this.file.body instanceof Readable);
+  }
+
+  get headers(): Record<string, string> {
+    const headers: Record<string, string> = {
+      'Content-Type': `multipart/form-data; boundary=${this.boundary}`,
+    };
+    const size = Buffer.isBuffer(this.file.body) ? this.file.body.length : this.file.size;
+    if (size !== undefined)
+      headers['Content-Length'] = String(this.head.length + size + this.tail.length);
+    return headers;
+  }
+
+  stream(): Readable {
+    const { body } = this.file;
+    const content = Buffer.isBuffer(body) ? [body] : typeof body === 'function' ? body() : body;
+    const { head, tail } = this;
+    return Readable.from(
+      (async function* () {
+        yield head;
+        for await (const chunk of content) yield chunk as Buffer;
+        yield tail;
+      })(),
+      { objectMode: false },
+    );
+  }
+}

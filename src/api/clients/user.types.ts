@@ -1,0 +1,41 @@
+/** `/cgi-bin/user/info` of a follower (WeChat no longer returns nickname or avatar). */
+export interface FollowerInfo {
+  subscribe: 1;
+  openid: string;
+  language: string;
+  subscribe_time: number;
+  unionid?: string;
+  remark: string;
+  groupid: number;
+  tagid_list: number[];
+  subscribe_scene: string;
+  qr_scene: number;
+  qr_scene_str: string;
+}
+
+/** `/cgi-bin/user/info` of a user who does not (or no longer) follow the account. */
+export interface NonFollowerInfo {
+  subscribe: 0;
+  openid: string;
+  unionid?: string;
+}
+
+export type UserInfo = FollowerInfo | NonFollowerInfo;
+
+export type UserLanguage = 'zh_CN' | 'zh_TW' | 'en';
+
+/** One page of the follower list (`/cgi-bin/user/get`). */
+export interface FollowerPage {
+  /** Followers in all. */
+  total: number;
+  openids: string[];
+  /** Where the next page starts; empty on the last page. */
+  nextOpenid: string;
+}
+
+export interface UserTag {
+  id: number;
+  name: string;
+  /** Users carrying the tag. */
+  count: number;
+}

@@ -1,0 +1,52 @@
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+
+export type ProxyMode = 'forward' | 'hang' | 'reset';
+
+/**
+ * A TCP proxy in front of the emulator that can stop answering: a WeChat host going dark while
+ * another host (the emulator itself) still serves the same account.
+ */
+export class SwitchableProxy {
+  mode: ProxyMode = 'forward';
+  connections = 0;
+  private readonly sockets = new Set<Socket>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(targetUrl: string): Promise<SwitchableProxy> {
+    const target = new URL(targetUrl);
+    let proxy: SwitchableProxy | undefined;
+    const server = createServer((socket) => proxy!.accept(socket, target));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    proxy = new SwitchableProxy(server, `http://127.0.0.1:${port}`);
+    return proxy;
+  }
+
+  /** Switches mode and drops every open connection (pooled keep-alive ones included). */
+  switchTo(mode: ProxyMode): void {
+    this.mode = mode;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.switchTo('reset');
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private accept(socket: Socket, target: URL): void {
+    this.connections += 1;
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    if (this.mode === 'reset') return void socket.resetAndDestroy();
+    if (this.mode === 'hang') return;
+    const upstream = createConnection(Number(target.port), target.hostname);
+    upstream.on('error', () => socket.destroy());
+    socket.on('close', () => upstream.destroy());
+    socket.pipe(upstream).pipe(socket);
+  }
+}
