@@ -1,13 +1,11 @@
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { SessionCodec } from '../src/oauth/session-codec.js';
 import { BENCH_SESSION_SECRET } from './auth-guard.server.js';
 import { verdict } from './bench-app.js';
+import { median, startChildServer } from './child-server.js';
 
 const ROUNDS = 5;
 const SECONDS = 3;
-const SERVER = fileURLToPath(new URL('./auth-guard.server.js', import.meta.url));
 
 async function requestsPerSecond(url: string, cookie: string, seconds = SECONDS): Promise<number> {
   const result = await autocannon({
@@ -24,12 +22,8 @@ async function requestsPerSecond(url: string, cookie: string, seconds = SECONDS)
 
 /** Requests/second of a `@WeChatAuth()` route with a valid session versus the same handler bare. */
 export async function benchAuthGuard(): Promise<void> {
-  const server = fork(SERVER, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('message', (message: { port: number }) => resolve(message.port));
-    server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  const origin = `http://127.0.0.1:${port}`;
+  const server = await startChildServer<{ port: number }>('auth-guard');
+  const origin = `http://127.0.0.1:${server.info.port}`;
   const session = new SessionCodec(BENCH_SESSION_SECRET).encode(
     { openid: 'o_bench_user_01', scope: 'snsapi_base' },
     3600,
@@ -46,8 +40,6 @@ export async function benchAuthGuard(): Promise<void> {
       bare.push(await requestsPerSecond(`${origin}/bare`, cookie));
       guarded.push(await requestsPerSecond(`${origin}/guarded`, cookie));
     }
-    // The median of alternated rounds: robust to a round disturbed by the rest of the machine.
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.table([
       {
         route: 'bare handler',
@@ -63,8 +55,6 @@ export async function benchAuthGuard(): Promise<void> {
     const ratio = median(guarded) / median(bare);
     console.log(`guarded / bare requests per second: ${verdict(ratio, '>= 0.85', ratio >= 0.85)}`);
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.disconnect();
-    await exited;
+    await server.stop();
   }
 }

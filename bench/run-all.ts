@@ -1,3 +1,4 @@
+import { benchApiClient } from './api-client.bench.js';
 import { benchAuthGuard } from './auth-guard.bench.js';
 import { benchClusterFetches } from './cluster-fetches.bench.js';
 import { benchColdStartFetches } from './cold-start-fetches.bench.js';
@@ -10,6 +11,7 @@ const benches: [string, () => Promise<void>][] = [
   ['Cluster: processes x concurrency on one Redis', benchClusterFetches],
   ['Redis store versus memory only', benchRedisVersusMemory],
   ['@WeChatAuth() route versus the bare handler', benchAuthGuard],
+  ['WeChatApiClient versus raw axios', benchApiClient],
 ];
 
 for (const [title, run] of benches) {
