@@ -2,8 +2,9 @@ import { Agent } from 'node:http';
 import { Test } from '@nestjs/testing';
 import axios from 'axios';
 import { WeChatApiClient, TokenService, WeChatModule } from '../src/index.js';
-import { BENCH_APP_ID, BENCH_APP_SECRET, verdict } from './bench-app.js';
-import { median, startChildServer } from './child-server.js';
+import { BENCH_APP_ID, BENCH_APP_SECRET } from './bench-app.js';
+import { startChildServer } from './child-server.js';
+import { compareSideBySide } from './side-by-side.js';
 
 const PATH = '/cgi-bin/get_api_domain_ip';
 const ROUNDS = 5;
@@ -52,28 +53,13 @@ export async function benchApiClient(): Promise<void> {
     };
     await callsPerSecond(viaClient, 500);
     await callsPerSecond(viaAxios, 500);
-    const client: number[] = [];
-    const rawAxios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      client.push(await callsPerSecond(viaClient));
-      rawAxios.push(await callsPerSecond(viaAxios));
-    }
-    console.table([
-      {
-        caller: 'raw axios',
-        'calls/s (median)': Math.round(median(rawAxios)),
-        rounds: rawAxios.map(Math.round).join(', '),
-      },
-      {
-        caller: 'WeChatApiClient.get()',
-        'calls/s (median)': Math.round(median(client)),
-        rounds: client.map(Math.round).join(', '),
-      },
-    ]);
-    const ratio = median(client) / median(rawAxios);
-    console.log(
-      `WeChatApiClient / raw axios calls per second: ${verdict(ratio, '>= 0.9', ratio >= 0.9)}`,
-    );
+    await compareSideBySide({
+      unit: 'calls/s',
+      rounds: ROUNDS,
+      baseline: { label: 'raw axios', measure: () => callsPerSecond(viaAxios) },
+      candidate: { label: 'WeChatApiClient.get()', measure: () => callsPerSecond(viaClient) },
+      minRatio: 0.9,
+    });
   } finally {
     agent.destroy();
     await moduleRef.close();

@@ -1,8 +1,8 @@
 import autocannon from 'autocannon';
 import { SessionCodec } from '../src/oauth/session-codec.js';
 import { BENCH_SESSION_SECRET } from './auth-guard.server.js';
-import { verdict } from './bench-app.js';
-import { median, startChildServer } from './child-server.js';
+import { startChildServer } from './child-server.js';
+import { compareSideBySide } from './side-by-side.js';
 
 const ROUNDS = 5;
 const SECONDS = 3;
@@ -33,27 +33,19 @@ export async function benchAuthGuard(): Promise<void> {
     // Warm-up (JIT, connection pools) on both routes, not measured.
     await requestsPerSecond(`${origin}/bare`, cookie, 1);
     await requestsPerSecond(`${origin}/guarded`, cookie, 1);
-    const bare: number[] = [];
-    const guarded: number[] = [];
-    // Alternated rounds, so drift in the machine's load hits both sides alike.
-    for (let round = 0; round < ROUNDS; round++) {
-      bare.push(await requestsPerSecond(`${origin}/bare`, cookie));
-      guarded.push(await requestsPerSecond(`${origin}/guarded`, cookie));
-    }
-    console.table([
-      {
-        route: 'bare handler',
-        'req/s (median)': Math.round(median(bare)),
-        rounds: bare.map(Math.round).join(', '),
+    await compareSideBySide({
+      unit: 'req/s',
+      rounds: ROUNDS,
+      baseline: {
+        label: 'bare handler',
+        measure: () => requestsPerSecond(`${origin}/bare`, cookie),
       },
-      {
-        route: '@WeChatAuth() with a valid session',
-        'req/s (median)': Math.round(median(guarded)),
-        rounds: guarded.map(Math.round).join(', '),
+      candidate: {
+        label: '@WeChatAuth() with a valid session',
+        measure: () => requestsPerSecond(`${origin}/guarded`, cookie),
       },
-    ]);
-    const ratio = median(guarded) / median(bare);
-    console.log(`guarded / bare requests per second: ${verdict(ratio, '>= 0.85', ratio >= 0.85)}`);
+      minRatio: 0.85,
+    });
   } finally {
     await server.stop();
   }

@@ -20,8 +20,3 @@ export async function startChildServer<T>(
     },
   };
 }
-
-/** The median: robust to one round disturbed by the rest of the machine. */
-export function median(values: number[]): number {
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import { KeyWaiters } from './key-waiters.js';
 
 const MAX_ENTRIES = 100_000;
 
@@ -8,7 +9,7 @@ export class MemoryCredentialStore implements CredentialStore {
   private readonly credentials = new Map<string, StoredCredential>();
   private readonly locks = new Map<string, { leaseId: string; until: number }>();
   private readonly counters = new Map<string, { count: number; until: number }>();
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new KeyWaiters();
   private readonly entries = new Map<string, { value: string; until: number }>();
 
   async get(key: string): Promise<StoredCredential | undefined> {
@@ -19,7 +20,7 @@ export class MemoryCredentialStore implements CredentialStore {
     const current = this.credentials.get(key);
     if (current && current.fetchedAt >= credential.fetchedAt) return;
     this.credentials.set(key, credential);
-    this.wake(key);
+    this.waiters.wake(key);
   }
 
   async deleteIfValue(key: string, value: string): Promise<boolean> {
@@ -41,17 +42,7 @@ export class MemoryCredentialStore implements CredentialStore {
   }
 
   waitForChange(key: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const waiters = this.waiters.get(key) ?? new Set();
-      this.waiters.set(key, waiters);
-      const done = () => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      waiters.add(done);
-    });
+    return this.waiters.wait(key, timeoutMs);
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
@@ -81,7 +72,7 @@ export class MemoryCredentialStore implements CredentialStore {
   }
 
   async close(): Promise<void> {
-    for (const key of [...this.waiters.keys()]) this.wake(key);
+    this.waiters.wakeAll();
   }
 
   // Expired entries go first; if all are alive, the oldest go (a flood of unauthenticated
@@ -95,7 +86,4 @@ export class MemoryCredentialStore implements CredentialStore {
     }
   }
 
-  private wake(key: string): void {
-    for (const done of [...(this.waiters.get(key) ?? [])]) done();
-  }
 }

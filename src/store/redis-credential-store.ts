@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import { KeyWaiters } from './key-waiters.js';
 import { DELETE_IF_VALUE, INCREMENT, RELEASE_LOCK, SET_IF_NEWER } from './redis-scripts.js';
 
 /** Settings of the Redis store, from the module's `redis` option. */
@@ -35,7 +36,7 @@ type CreateClient = (options: object) => RedisClient;
  * caller can fall back instead of waiting.
  */
 export class RedisCredentialStore implements CredentialStore {
-  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly waiters = new KeyWaiters();
   private readonly watchers = new Map<string, Set<() => void>>();
   private readonly readyListeners = new Set<() => void>();
   private readonly errorListeners = new Set<(error: Error) => void>();
@@ -141,17 +142,7 @@ export class RedisCredentialStore implements CredentialStore {
   waitForChange(key: string, timeoutMs: number): Promise<void> {
     // Jittered so that waiting instances do not poll in step.
     const pollMs = this.settings.pollIntervalMs * (0.5 + Math.random() * 0.5);
-    return new Promise((resolve) => {
-      const waiters = this.waiters.get(key) ?? new Set();
-      this.waiters.set(key, waiters);
-      const done = () => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, Math.min(timeoutMs, pollMs));
-      waiters.add(done);
-    });
+    return this.waiters.wait(key, Math.min(timeoutMs, pollMs));
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
@@ -184,7 +175,7 @@ export class RedisCredentialStore implements CredentialStore {
   }
 
   async close(): Promise<void> {
-    for (const key of [...this.waiters.keys()]) this.notify(key);
+    this.waiters.wakeAll();
     this.readyListeners.clear();
     await Promise.all(
       [this.client, this.subscriber].map((connection) =>
@@ -194,7 +185,7 @@ export class RedisCredentialStore implements CredentialStore {
   }
 
   private notify(key: string): void {
-    for (const done of [...(this.waiters.get(key) ?? [])]) done();
+    this.waiters.wake(key);
     for (const listener of this.watchers.get(key) ?? []) listener();
   }
 
