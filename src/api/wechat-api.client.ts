@@ -25,7 +25,7 @@ export class WeChatApiClient {
   ) {}
 
   /** GET `path` (e.g. `/cgi-bin/user/info`) with `query`; resolves to WeChat's JSON reply. */
-  get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
+  async get<T>(path: string, query?: Record<string, QueryValue>): Promise<T> {
     const request: WeChatRequest = {
       method: 'GET',
       path: checkPath(path),
@@ -36,7 +36,7 @@ export class WeChatApiClient {
   }
 
   /** POST `body` as JSON to `path`; resolves to WeChat's JSON reply. */
-  post<T>(path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T> {
+  async post<T>(path: string, body: unknown, query?: Record<string, QueryValue>): Promise<T> {
     const request: WeChatRequest = {
       method: 'POST',
       path: checkPath(path),
@@ -48,7 +48,7 @@ export class WeChatApiClient {
   }
 
   /** POST a streamed body (a multipart upload) to `path`; resolves to WeChat's JSON reply. */
-  upload<T>(
+  async upload<T>(
     path: string,
     query: Record<string, QueryValue>,
     body: StreamBody,
@@ -69,7 +69,7 @@ export class WeChatApiClient {
   }
 
   /** GET a file (`/cgi-bin/media/get`) as a stream; an errcode answer rejects. */
-  download(path: string, query: Record<string, QueryValue>): Promise<WeChatDownload> {
+  async download(path: string, query: Record<string, QueryValue>): Promise<WeChatDownload> {
     const request: WeChatRequest = {
       method: 'GET',
       path: checkPath(path),

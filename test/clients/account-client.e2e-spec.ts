@@ -20,7 +20,9 @@ describe('AccountClient', () => {
   });
 
   it('reads an API quota, and clear_quota resets it until the monthly limit', async () => {
-    await app.moduleRef.get(TokenService).refresh({ force: true });
+    const tokens = app.moduleRef.get(TokenService);
+    await tokens.getAccessToken();
+    await tokens.refresh({ force: true });
     const before = await account.getApiQuota('/cgi-bin/token');
     expect(before.used).toBeGreaterThanOrEqual(2);
     expect(before.dailyLimit).toBe(2000);

@@ -11,18 +11,17 @@ export class SwitchableProxy {
   connections = 0;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(
-    private readonly server: Server,
-    readonly url: string,
-  ) {}
+  private readonly server: Server;
+  url = '';
+
+  private constructor(target: URL) {
+    this.server = createServer((socket) => this.accept(socket, target));
+  }
 
   static async start(targetUrl: string): Promise<SwitchableProxy> {
-    const target = new URL(targetUrl);
-    let proxy: SwitchableProxy | undefined;
-    const server = createServer((socket) => proxy!.accept(socket, target));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    proxy = new SwitchableProxy(server, `http://127.0.0.1:${port}`);
+    const proxy = new SwitchableProxy(new URL(targetUrl));
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    proxy.url = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
     return proxy;
   }
 

@@ -30,21 +30,24 @@ export class MediaClient {
     if (!file?.filename || !file.body)
       throw new WeChatArgumentError('file', 'needs filename and body');
     const body = new MultipartBody('media', file);
-    const reply = await this.api.upload<{ type: MediaType; media_id: string; created_at: number }>(
+    // A thumbnail's id comes back as thumb_media_id.
+    const reply = await this.api.upload<{
+      type: MediaType;
+      media_id?: string;
+      thumb_media_id?: string;
+      created_at: number;
+    }>(
       '/cgi-bin/media/upload',
       { type },
       body.repeatable ? () => body.stream() : body.stream(),
       body.headers,
     );
-    return {
-      type: reply.type,
-      mediaId: reply.media_id,
-      createdAt: new Date(reply.created_at * 1000),
-    };
+    const mediaId = reply.media_id ?? reply.thumb_media_id ?? '';
+    return { type: reply.type, mediaId, createdAt: new Date(reply.created_at * 1000) };
   }
 
   /** Downloads a temporary medium as a stream (pipe it; it is not buffered). */
-  downloadTemporary(mediaId: string): Promise<WeChatDownload> {
+  async downloadTemporary(mediaId: string): Promise<WeChatDownload> {
     if (typeof mediaId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(mediaId)) {
       throw new WeChatArgumentError('mediaId', 'is not a media_id');
     }

@@ -29,7 +29,7 @@ export class QrCodeClient {
   ) {}
 
   /** A temporary code living `expireSeconds` (60 to 2,592,000; default 2,592,000). */
-  createTemporary(scene: QrScene, expireSeconds = MAX_TEMPORARY_SECONDS): Promise<QrCode> {
+  async createTemporary(scene: QrScene, expireSeconds = MAX_TEMPORARY_SECONDS): Promise<QrCode> {
     if (
       !Number.isInteger(expireSeconds) ||
       expireSeconds < 60 ||
@@ -46,7 +46,7 @@ export class QrCodeClient {
   }
 
   /** A permanent code (numeric scene 1 to 100,000, or a string scene of 1 to 64 characters). */
-  createPermanent(scene: QrScene): Promise<QrCode> {
+  async createPermanent(scene: QrScene): Promise<QrCode> {
     const actionInfo = sceneOf(scene, MAX_PERMANENT_SCENE_ID);
     return this.create('sceneId' in scene ? 'QR_LIMIT_SCENE' : 'QR_LIMIT_STR_SCENE', actionInfo);
   }

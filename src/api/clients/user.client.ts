@@ -14,7 +14,7 @@ export class UserClient {
   constructor(private readonly api: WeChatApiClient) {}
 
   /** A user's subscription info (`/cgi-bin/user/info`). */
-  getInfo(openid: string, lang: UserLanguage = 'zh_CN'): Promise<UserInfo> {
+  async getInfo(openid: string, lang: UserLanguage = 'zh_CN'): Promise<UserInfo> {
     return this.api.get<UserInfo>('/cgi-bin/user/info', { openid: checkOpenid(openid), lang });
   }
 

@@ -19,4 +19,10 @@ export class EmulatorClock {
   quotaDay(): number {
     return Math.floor((this.now() + 8 * 3_600_000) / 86_400_000);
   }
+
+  /** The calendar month of WeChat's monthly limits, in Beijing time: `year * 12 + month`. */
+  quotaMonth(): number {
+    const beijing = new Date(this.now() + 8 * 3_600_000);
+    return beijing.getUTCFullYear() * 12 + beijing.getUTCMonth();
+  }
 }

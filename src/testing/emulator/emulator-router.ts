@@ -1,4 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { errorBody } from './wechat-error-body.js';
 
 /** What a route handler sees of a request. */
@@ -8,21 +10,31 @@ export interface EmulatorRequest {
   query: URLSearchParams;
   /** The parsed JSON (or form) body of a POST; undefined for GET or an empty body. */
   body: unknown;
-  /** The raw body bytes (for non-JSON bodies such as media uploads). */
+  /** The raw body bytes (for non-JSON bodies; uploads use a streaming route instead). */
   rawBody: Buffer;
   /** The peer address, e.g. `127.0.0.1` or `::ffff:127.0.0.1`. */
   remoteAddress: string;
   headers: IncomingMessage['headers'];
 }
 
+/** What a streaming route sees: the request line and headers, and the body still unread. */
+export interface EmulatorStreamRequest extends Omit<EmulatorRequest, 'body' | 'rawBody'> {
+  stream: IncomingMessage;
+}
+
+/** An answer written as is; a Readable body is piped to the client (files, large downloads). */
 export interface RawReply {
-  raw: { status: number; headers?: Record<string, string>; body: string | Buffer };
+  raw: { status: number; headers?: Record<string, string>; body: string | Buffer | Readable };
 }
 
 /** What a route handler answers: a JSON body (HTTP 200) or a raw reply. */
 export type EmulatorReply = object | RawReply;
 
 export type RouteHandler = (req: EmulatorRequest) => EmulatorReply | Promise<EmulatorReply>;
+
+export type StreamRouteHandler = (
+  req: EmulatorStreamRequest,
+) => EmulatorReply | Promise<EmulatorReply>;
 
 /** A fault the emulator plays instead of (or before) the real answer. */
 export interface EmulatorFault {
@@ -39,6 +51,7 @@ export interface EmulatorFault {
 }
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const JSON_TYPE = 'application/json; encoding=utf-8';
 
 function isRaw(reply: EmulatorReply): reply is RawReply {
   return typeof reply === 'object' && reply !== null && 'raw' in reply;
@@ -47,12 +60,27 @@ function isRaw(reply: EmulatorReply): reply is RawReply {
 /** Dispatches requests by path, counts calls and plays injected faults. */
 export class EmulatorRouter {
   private readonly routes = new Map<string, RouteHandler>();
+  private readonly streamRoutes = new Map<string, StreamRouteHandler>();
+  private readonly requestListeners: ((path: string) => void)[] = [];
   private readonly prefixRoutes: [string, RouteHandler][] = [];
   private readonly arrivals = new Map<string, number[]>();
   private readonly faults = new Map<string, { fault: EmulatorFault; remaining: number }[]>();
 
   route(path: string, handler: RouteHandler): void {
     this.routes.set(path, handler);
+  }
+
+  /**
+   * A handler that reads the body itself (uploads): the router does not buffer it, so the
+   * in-memory body cap of the other routes does not apply.
+   */
+  routeStream(path: string, handler: StreamRouteHandler): void {
+    this.streamRoutes.set(path, handler);
+  }
+
+  /** Calls `listener` with the path of every request as it arrives (quota counters). */
+  onRequest(listener: (path: string) => void): void {
+    this.requestListeners.push(listener);
   }
 
   /** A handler for every path under `prefix` (e.g. avatar images). */
@@ -94,7 +122,10 @@ export class EmulatorRouter {
     const arrivals = this.arrivals.get(path) ?? [];
     arrivals.push(Date.now());
     this.arrivals.set(path, arrivals);
-    const rawBody = await readBody(req);
+    for (const listener of this.requestListeners) listener(path);
+    const streamHandler = this.streamRoutes.get(path);
+    // A streaming route reads its body itself, as it arrives.
+    const rawBody = streamHandler ? Buffer.alloc(0) : await readBody(req);
 
     const fault = this.takeFault(path);
     if (fault?.delayMs) await sleep(fault.delayMs);
@@ -102,9 +133,24 @@ export class EmulatorRouter {
       req.socket.destroy();
       return;
     }
+    // A streaming route's body is still unread: drain it, so the client can finish sending.
+    if ((fault?.status || fault?.errcode) && streamHandler) req.resume();
     if (fault?.status)
       return send(res, fault.status, 'text/plain', `emulated HTTP ${fault.status}`);
     if (fault?.errcode) return sendJson(res, errorBody(fault.errcode));
+
+    const line = {
+      method: req.method ?? 'GET',
+      path,
+      query: url.searchParams,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      headers: req.headers,
+    };
+    if (streamHandler) {
+      const reply = await streamHandler({ ...line, stream: req });
+      if (!req.readableEnded) req.resume();
+      return writeReply(res, reply);
+    }
 
     const handler =
       this.routes.get(path) ?? this.prefixRoutes.find(([prefix]) => path.startsWith(prefix))?.[1];
@@ -122,21 +168,7 @@ export class EmulatorRouter {
         return sendJson(res, errorBody(47001));
       }
     }
-    const reply = await handler({
-      method: req.method ?? 'GET',
-      path,
-      query: url.searchParams,
-      body,
-      rawBody,
-      remoteAddress: req.socket.remoteAddress ?? '',
-      headers: req.headers,
-    });
-    if (isRaw(reply)) {
-      res.writeHead(reply.raw.status, reply.raw.headers);
-      res.end(reply.raw.body);
-      return;
-    }
-    sendJson(res, reply);
+    return writeReply(res, await handler({ ...line, body, rawBody }));
   }
 
   private takeFault(path: string): EmulatorFault | undefined {
@@ -160,8 +192,20 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+async function writeReply(res: ServerResponse, reply: EmulatorReply): Promise<void> {
+  if (!isRaw(reply)) return sendJson(res, reply);
+  const { status, headers, body } = reply.raw;
+  res.writeHead(status, headers);
+  if (!(body instanceof Readable)) {
+    res.end(body);
+    return;
+  }
+  // A client that goes away mid-download is not an emulator error.
+  await pipeline(body, res).catch(() => res.destroy());
+}
+
 function sendJson(res: ServerResponse, body: object): void {
-  send(res, 200, 'application/json; encoding=utf-8', JSON.stringify(body));
+  send(res, 200, JSON_TYPE, JSON.stringify(body));
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
@@ -181,6 +225,16 @@ export function htmlReply(html: string, status = 200): RawReply {
 /** A 302 to `location`. */
 export function redirectReply(location: string): RawReply {
   return { raw: { status: 302, headers: { Location: location }, body: '' } };
+}
+
+/**
+ * JSON text written by hand, for numbers JSON.stringify cannot write (64-bit message ids), with
+ * the content type of WeChat's JSON answers.
+ */
+export function rawJsonReply(json: string): RawReply {
+  return {
+    raw: { status: 200, headers: { 'Content-Type': JSON_TYPE }, body: json },
+  };
 }
 
 /** JSON with a declared type other than application/json (WeChat's sns endpoints do this). */

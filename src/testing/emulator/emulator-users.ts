@@ -1,3 +1,5 @@
+import { type EmulatorClock } from './emulator-clock.js';
+
 /** A WeChat user of the emulated account, as `addUser` takes it. */
 export interface EmulatorUserInput {
   openid: string;
@@ -14,12 +16,25 @@ export interface EmulatorUserInput {
   subscribed?: boolean;
   /** A snapshot-page virtual user (`is_snapshotuser: 1`). */
   snapshotUser?: boolean;
+  /** The account's note on the user (`user/info/updateremark`); default ''. */
+  remark?: string;
+  /** The user's client language as `user/info` reports it; default 'zh_CN'. */
+  language?: string;
+  /** When the user followed, in epoch seconds; default the emulator clock at `addUser`. */
+  subscribeTime?: number;
+  /** How the user came to follow (`ADD_SCENE_SEARCH`, ...); default 'ADD_SCENE_QR_CODE'. */
+  subscribeScene?: string;
+  /** The scene of the QR code the user followed through; default 0 and ''. */
+  qrScene?: number;
+  qrSceneStr?: string;
 }
 
 export interface EmulatorUser extends Required<Omit<EmulatorUserInput, 'unionid'>> {
   unionid?: string;
   /** Has consented to snsapi_userinfo for this account. */
   consented: boolean;
+  /** The account's tags on the user (`tags/members/batchtagging`), in tagging order. */
+  tagIds: number[];
 }
 
 const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
@@ -28,6 +43,8 @@ const OPENID = /^[A-Za-z0-9_-]{6,64}$/;
 export class EmulatorUsers {
   private readonly users = new Map<string, EmulatorUser>();
   private signedIn?: string;
+
+  constructor(private readonly clock: EmulatorClock) {}
 
   add(input: EmulatorUserInput): EmulatorUser {
     if (!OPENID.test(input.openid ?? '')) {
@@ -44,8 +61,15 @@ export class EmulatorUsers {
       headimgurl: '',
       subscribed: true,
       snapshotUser: false,
+      remark: '',
+      language: 'zh_CN',
+      subscribeTime: Math.floor(this.clock.now() / 1000),
+      subscribeScene: 'ADD_SCENE_QR_CODE',
+      qrScene: 0,
+      qrSceneStr: '',
       ...input,
       consented: false,
+      tagIds: [],
     };
     this.users.set(user.openid, user);
     return user;
@@ -57,6 +81,11 @@ export class EmulatorUsers {
 
   all(): EmulatorUser[] {
     return [...this.users.values()];
+  }
+
+  /** Users who follow the account, in the order they were added. */
+  followers(): EmulatorUser[] {
+    return this.all().filter((user) => user.subscribed);
   }
 
   signIn(openid: string): void {

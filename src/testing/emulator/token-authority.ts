@@ -125,6 +125,19 @@ export class TokenAuthority {
     return this.tokenCalls;
   }
 
+  /** `/cgi-bin/stable_token` calls counted against today's quota. */
+  stableCallsToday(): number {
+    this.rollQuotaDay();
+    return this.stableCalls;
+  }
+
+  /** `clear_quota`: today's token and stable_token counts start again from zero. */
+  clearQuota(): void {
+    this.rollQuotaDay();
+    this.tokenCalls = 0;
+    this.stableCalls = 0;
+  }
+
   private mint(lineage: IssuedToken['lineage'], expiresAt: number): string {
     this.prune();
     const token = randomBytes(102).toString('base64url');

@@ -1,16 +1,31 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { ApiQuotas } from './api-quotas.js';
+import { CustomerServiceWindow } from './customer-service-window.js';
 import { EmulatorAccount } from './emulator-account.js';
 import { EmulatorClock } from './emulator-clock.js';
+import { EmulatorMenu, type MenuButton } from './emulator-menu.js';
 import { type EmulatorFault, EmulatorRouter } from './emulator-router.js';
+import { EmulatorTags } from './emulator-tags.js';
 import { EmulatorUsers, type EmulatorUser, type EmulatorUserInput } from './emulator-users.js';
+import { MediaStore, type MediaType } from './media-store.js';
+import { MessageTemplates } from './message-templates.js';
+import { QrCodes, type QrCode } from './qr-codes.js';
 import { registerAccountRoutes } from './routes/account.routes.js';
 import { registerAuthorizeRoutes } from './routes/authorize.routes.js';
 import { AVATAR_PREFIX, registerAvatarRoutes } from './routes/avatar.routes.js';
+import { DEFAULT_MEDIA_SIZE_LIMITS, registerMediaRoutes } from './routes/media.routes.js';
+import { registerMenuRoutes } from './routes/menu.routes.js';
+import { registerMessageRoutes } from './routes/message.routes.js';
+import { registerQrCodeRoutes } from './routes/qrcode.routes.js';
 import { registerSnsRoutes } from './routes/sns.routes.js';
+import { registerTagRoutes } from './routes/tag.routes.js';
 import { WebAuthorization } from './web-authorization.js';
 import { registerTicketRoutes } from './routes/ticket.routes.js';
 import { registerTokenRoutes } from './routes/token.routes.js';
+import { registerUserRoutes } from './routes/user.routes.js';
+import { SentMessages, type SentMessage } from './sent-messages.js';
+import { SubscriptionGrants } from './subscription-grants.js';
 import { TokenAuthority } from './token-authority.js';
 
 /** Options of `WeChatEmulator.start`. Defaults are WeChat's own numbers. */
@@ -35,6 +50,13 @@ export interface WeChatEmulatorOptions {
   oauthDomains?: string[];
   /** Port to listen on; default a free one. Always on 127.0.0.1. */
   port?: number;
+  /**
+   * Upload limits of `media/upload` in bytes, by type; default WeChat's: image 10 MB, voice
+   * 2 MB, video 10 MB, thumb 64 KB.
+   */
+  mediaSizeLimits?: Partial<Record<MediaType, number>>;
+  /** Where uploads are kept, in a fresh folder that `close()` removes; default the OS temp dir. */
+  mediaDir?: string;
 }
 
 /**
@@ -47,8 +69,18 @@ export class WeChatEmulator {
   private readonly router = new EmulatorRouter();
   private readonly account: EmulatorAccount;
   private readonly tokens: TokenAuthority;
-  private readonly users = new EmulatorUsers();
+  private readonly users = new EmulatorUsers(this.clock);
   private readonly web = new WebAuthorization(this.clock);
+  private readonly tags = new EmulatorTags(this.users);
+  private readonly templates = new MessageTemplates();
+  private readonly subscribeTemplates = new MessageTemplates();
+  private readonly grants = new SubscriptionGrants();
+  private readonly serviceWindow = new CustomerServiceWindow(this.clock);
+  private readonly sent = new SentMessages(this.clock);
+  private readonly customMenu = new EmulatorMenu();
+  private readonly qrCodeRegistry = new QrCodes(this.clock);
+  private readonly media: MediaStore;
+  private readonly followerCounts = new Map<string, number>();
   private oauthDomains: string[];
   private server?: Server;
   private baseUrl = '';
@@ -60,7 +92,7 @@ export class WeChatEmulator {
     const ttl = positive('tokenTtlSeconds', options.tokenTtlSeconds ?? 7200);
     this.account = new EmulatorAccount(options.appId, options.appSecret);
     this.setIpWhitelist(options.ipWhitelist);
-    this.tokens = new TokenAuthority(this.clock, {
+    const rules = {
       tokenTtlSeconds: ttl,
       overlapSeconds: nonNegative('overlapSeconds', options.overlapSeconds ?? 300),
       dailyQuota: nonNegative('dailyQuota', options.dailyQuota ?? 2000),
@@ -74,10 +106,16 @@ export class WeChatEmulator {
         options.stableForceSpacingSeconds ?? 30,
       ),
       stableRotateAheadSeconds: Math.min(300, ttl / 2),
-    });
+    };
+    this.tokens = new TokenAuthority(this.clock, rules);
     registerTokenRoutes(this.router, this.account, this.tokens);
     registerTicketRoutes(this.router, this.tokens, ttl);
-    registerAccountRoutes(this.router, this.tokens);
+    const quotas = new ApiQuotas(this.clock, this.tokens, {
+      token: rules.dailyQuota,
+      stable: rules.stableDailyQuota,
+    });
+    this.router.onRequest((path) => quotas.record(path));
+    registerAccountRoutes(this.router, this.tokens, this.account, quotas);
     this.oauthDomains = options.oauthDomains ?? ['localhost', '127.0.0.1'];
     registerAuthorizeRoutes(
       this.router,
@@ -88,6 +126,24 @@ export class WeChatEmulator {
     );
     registerSnsRoutes(this.router, this.account, this.users, this.web);
     registerAvatarRoutes(this.router, this.users);
+    registerUserRoutes(this.router, this.tokens, this.users);
+    registerTagRoutes(this.router, this.tokens, this.tags);
+    registerMessageRoutes(this.router, this.tokens, {
+      users: this.users,
+      templates: this.templates,
+      subscribeTemplates: this.subscribeTemplates,
+      grants: this.grants,
+      window: this.serviceWindow,
+      sent: this.sent,
+    });
+    registerMenuRoutes(this.router, this.tokens, this.customMenu);
+    registerQrCodeRoutes(this.router, this.tokens, this.qrCodeRegistry);
+    this.media = new MediaStore(this.clock, options.mediaDir);
+    const sizeLimits = { ...DEFAULT_MEDIA_SIZE_LIMITS };
+    for (const [type, bytes] of Object.entries(options.mediaSizeLimits ?? {})) {
+      sizeLimits[type as MediaType] = positive(`mediaSizeLimits.${type}`, bytes);
+    }
+    registerMediaRoutes(this.router, this.tokens, this.media, sizeLimits);
   }
 
   /** Starts an emulator on a free loopback port. */
@@ -142,6 +198,26 @@ export class WeChatEmulator {
     return this.users.add({ headimgurl: `${this.url}${AVATAR_PREFIX}${user.openid}/132`, ...user });
   }
 
+  /**
+   * Adds `count` followers with openids `${prefix}000000`, `${prefix}000001`, ... numbered on
+   * from earlier calls with the same prefix; returns their openids in order.
+   */
+  addFollowers(count: number, prefix = 'o_follower_'): string[] {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`addFollowers takes a whole number of users, got ${count}`);
+    }
+    const first = this.followerCounts.get(prefix) ?? 0;
+    this.followerCounts.set(prefix, first + count);
+    const width = Math.max(6, String(first + count - 1).length);
+    const openids: string[] = [];
+    for (let index = first; index < first + count; index++) {
+      const openid = `${prefix}${String(index).padStart(width, '0')}`;
+      this.addUser({ openid });
+      openids.push(openid);
+    }
+    return openids;
+  }
+
   /** The user with this openid, as the emulator holds it. */
   user(openid: string): EmulatorUser | undefined {
     return this.users.get(openid);
@@ -172,6 +248,47 @@ export class WeChatEmulator {
     return this.tokens.tokenCallsToday();
   }
 
+  /** A template message template of the account: its id and the keys its `data` must fill. */
+  addTemplate(templateId: string, keys: string[]): void {
+    this.templates.add(templateId, keys);
+  }
+
+  /** A subscription-notification (订阅通知) template: its id and the keys of its `data`. */
+  addSubscribeTemplate(templateId: string, keys: string[]): void {
+    this.subscribeTemplates.add(templateId, keys);
+  }
+
+  /** The user accepts one notification of this template (one grant, one message). */
+  grantSubscription(openid: string, templateId: string): void {
+    this.knownUser('grantSubscription', openid);
+    if (!this.subscribeTemplates.has(templateId)) {
+      throw new Error(`grantSubscription: no template ${templateId}; addSubscribeTemplate first`);
+    }
+    this.grants.grant(openid, templateId);
+  }
+
+  /** The user writes to the account (or taps its menu): customer-service messages may follow. */
+  recordInteraction(openid: string): void {
+    this.knownUser('recordInteraction', openid);
+    this.serviceWindow.recordInteraction(openid);
+  }
+
+  /** Messages WeChat accepted (template, customer-service, subscription), oldest first. */
+  sentMessages(): SentMessage[] {
+    return this.sent.all();
+  }
+
+  /** The custom menu as `menu/create` stored it, or undefined when there is none. */
+  menu(): { button: MenuButton[] } | undefined {
+    const buttons = this.customMenu.get();
+    return buttons && { button: buttons };
+  }
+
+  /** The QR codes the account created, with their scenes, oldest first. */
+  qrCodes(): QrCode[] {
+    return this.qrCodeRegistry.all();
+  }
+
   /** Connections clients hold open to the emulator right now (keep-alive ones included). */
   openConnections(): Promise<number> {
     const server = this.server;
@@ -181,14 +298,21 @@ export class WeChatEmulator {
     );
   }
 
+  /** Stops the server and deletes the uploaded media. */
   async close(): Promise<void> {
     const server = this.server;
-    if (!server) return;
     this.server = undefined;
-    await new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    });
+    if (server) {
+      await new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    }
+    await this.media.close();
+  }
+
+  private knownUser(control: string, openid: string): void {
+    if (!this.users.get(openid)) throw new Error(`${control}: no user ${openid}; addUser first`);
   }
 
   private async listen(port: number): Promise<void> {
