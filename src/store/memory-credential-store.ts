@@ -85,5 +85,4 @@ export class MemoryCredentialStore implements CredentialStore {
       this.entries.delete(key);
     }
   }
-
 }
