@@ -1,4 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  fetchAccessToken,
+  OK_REPLY,
+  postJson,
+  refused,
+} from '../../../test/support/emulator-http.js';
 import { WeChatEmulator } from './wechat-emulator.js';
 
 const APP_ID = 'wx0123456789abcdef';
@@ -12,34 +18,23 @@ describe('WeChatEmulator quotas', () => {
   let accessToken: string;
 
   async function token(): Promise<Body> {
-    const res = await fetch(
-      `${emulator.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${APP_SECRET}`,
-    );
-    return (await res.json()) as Body;
+    const url = `${emulator.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${APP_SECRET}`;
+    return (await (await fetch(url)).json()) as Body;
   }
 
   async function freshToken(): Promise<void> {
-    accessToken = (await token()).access_token as string;
+    accessToken = await fetchAccessToken(emulator.url, APP_ID, APP_SECRET);
   }
 
   async function post(path: string, body: unknown): Promise<Body> {
-    const res = await fetch(`${emulator.url}${path}?access_token=${accessToken}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as Body;
+    return postJson(emulator.url, path, accessToken, body);
   }
 
   const clearQuota = (appid = APP_ID) => post('/cgi-bin/clear_quota', { appid });
   const quota = (cgi_path: unknown) => post('/cgi-bin/openapi/quota/get', { cgi_path });
   const userGet = () => fetch(`${emulator.url}/cgi-bin/user/get?access_token=${accessToken}`);
 
-  const refused = (errcode: number, errmsg: RegExp = / rid: [0-9a-f-]{26}$/) => ({
-    errcode,
-    errmsg: expect.stringMatching(errmsg),
-  });
-  const OK = { errcode: 0, errmsg: 'ok' };
+  const OK = OK_REPLY;
 
   beforeEach(async () => {
     emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET, dailyQuota: 3 });

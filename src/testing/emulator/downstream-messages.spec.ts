@@ -1,4 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  fetchAccessToken,
+  OK_REPLY,
+  postJsonText,
+  refused,
+} from '../../../test/support/emulator-http.js';
 import { WeChatEmulator } from './wechat-emulator.js';
 
 const APP_ID = 'wx0123456789abcdef';
@@ -12,29 +18,17 @@ describe('WeChatEmulator messages', () => {
   let accessToken: string;
 
   async function freshToken(): Promise<void> {
-    const res = await fetch(
-      `${emulator.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${APP_SECRET}`,
-    );
-    accessToken = ((await res.json()) as Body).access_token as string;
+    accessToken = await fetchAccessToken(emulator.url, APP_ID, APP_SECRET);
   }
 
   async function postText(path: string, body: unknown): Promise<string> {
-    const res = await fetch(`${emulator.url}${path}?access_token=${accessToken}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return res.text();
+    return postJsonText(emulator.url, path, accessToken, body);
   }
 
   const post = async (path: string, body: unknown) =>
     JSON.parse(await postText(path, body)) as Body;
 
-  const refused = (errcode: number, errmsg: RegExp = / rid: [0-9a-f-]{26}$/) => ({
-    errcode,
-    errmsg: expect.stringMatching(errmsg),
-  });
-  const OK = { errcode: 0, errmsg: 'ok' };
+  const OK = OK_REPLY;
 
   beforeEach(async () => {
     emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });

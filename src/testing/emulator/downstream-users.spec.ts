@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { getJson, postJson, refused } from '../../../test/support/emulator-http.js';
 import { WeChatEmulator } from './wechat-emulator.js';
 
 const APP_ID = 'wx0123456789abcdef';
@@ -11,25 +12,12 @@ describe('WeChatEmulator users and tags', () => {
   let accessToken: string;
 
   async function get(path: string, query: Record<string, string> = {}): Promise<Body> {
-    const url = new URL(path, emulator.url);
-    url.searchParams.set('access_token', accessToken);
-    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    return (await (await fetch(url)).json()) as Body;
+    return getJson(emulator.url, path, accessToken, query);
   }
 
   async function post(path: string, body: unknown): Promise<Body> {
-    const res = await fetch(`${emulator.url}${path}?access_token=${accessToken}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as Body;
+    return postJson(emulator.url, path, accessToken, body);
   }
-
-  const refused = (errcode: number) => ({
-    errcode,
-    errmsg: expect.stringMatching(/ rid: [0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/),
-  });
 
   beforeEach(async () => {
     emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });

@@ -1,4 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  fetchAccessToken,
+  getJson,
+  OK_REPLY,
+  postJson,
+  refused,
+} from '../../../test/support/emulator-http.js';
 import { WeChatEmulator } from './wechat-emulator.js';
 
 const APP_ID = 'wx0123456789abcdef';
@@ -11,31 +18,18 @@ describe('WeChatEmulator menu and QR codes', () => {
   let accessToken: string;
 
   async function freshToken(): Promise<void> {
-    const res = await fetch(
-      `${emulator.url}/cgi-bin/token?grant_type=client_credential&appid=${APP_ID}&secret=${APP_SECRET}`,
-    );
-    accessToken = ((await res.json()) as Body).access_token as string;
+    accessToken = await fetchAccessToken(emulator.url, APP_ID, APP_SECRET);
   }
 
-  async function get(path: string): Promise<Body> {
-    const res = await fetch(`${emulator.url}${path}?access_token=${accessToken}`);
-    return (await res.json()) as Body;
+  async function get(path: string, query: Record<string, string> = {}): Promise<Body> {
+    return getJson(emulator.url, path, accessToken, query);
   }
 
   async function post(path: string, body: unknown): Promise<Body> {
-    const res = await fetch(`${emulator.url}${path}?access_token=${accessToken}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as Body;
+    return postJson(emulator.url, path, accessToken, body);
   }
 
-  const refused = (errcode: number) => ({
-    errcode,
-    errmsg: expect.stringMatching(/ rid: [0-9a-f-]{26}$/),
-  });
-  const OK = { errcode: 0, errmsg: 'ok' };
+  const OK = OK_REPLY;
 
   beforeEach(async () => {
     emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
