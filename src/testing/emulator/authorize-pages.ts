@@ -1,13 +1,5 @@
+import { escapeHtml } from '../../common/escape-html.js';
 import { type EmulatorUser } from './emulator-users.js';
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const esc = (value: string) => value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 /** The authorize parameters a page carries on to the next step. */
 export type AuthorizeParams = Record<
@@ -17,7 +9,7 @@ export type AuthorizeParams = Record<
 
 function hidden(params: AuthorizeParams): string {
   return Object.entries(params)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${esc(value)}">`)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
     .join('');
 }
 
@@ -28,7 +20,7 @@ document.body.innerHTML = '<h1 class="weui-msg__title">请在微信客户端打�
 
 function shell(title: string, body: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width"><title>${esc(title)}</title>
+<meta name="viewport" content="width=device-width"><title>${escapeHtml(title)}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:3rem auto;text-align:center}
 button{font-size:1rem;padding:.6rem 2rem;margin:.4rem}</style></head>
 <body>${body}${FRAGMENT_CHECK}</body></html>`;
@@ -39,9 +31,9 @@ export function consentPage(params: AuthorizeParams, user: EmulatorUser): string
   return shell(
     '微信授权',
     `<h1>网页授权</h1>
-<p>This page (appid <code>${esc(params.appid)}</code>) asks for your public profile:
+<p>This page (appid <code>${escapeHtml(params.appid)}</code>) asks for your public profile:
 nickname and avatar.</p>
-<p>Signed in to the emulated WeChat as <strong id="signed-in">${esc(user.nickname)}</strong>.</p>
+<p>Signed in to the emulated WeChat as <strong id="signed-in">${escapeHtml(user.nickname)}</strong>.</p>
 <form method="post" action="/connect/oauth2/authorize/decision">${hidden(params)}
 <button name="decision" value="allow" id="allow">允许 Allow</button>
 <button name="decision" value="deny" id="deny">拒绝 Deny</button></form>`,
@@ -54,7 +46,7 @@ export function userPickerPage(params: AuthorizeParams, users: EmulatorUser[]): 
     ? users
         .map(
           (u) =>
-            `<button name="openid" value="${esc(u.openid)}">${esc(u.nickname)} (${esc(u.openid)})</button>`,
+            `<button name="openid" value="${escapeHtml(u.openid)}">${escapeHtml(u.nickname)} (${escapeHtml(u.openid)})</button>`,
         )
         .join('<br>')
     : '<p>No users yet: call <code>emulator.addUser({ openid })</code>.</p>';
@@ -69,6 +61,6 @@ export function userPickerPage(params: AuthorizeParams, users: EmulatorUser[]): 
 export function authorizeErrorPage(errcode: number, message: string): string {
   return shell(
     '授权失败',
-    `<h1>授权失败</h1><p class="errcode" data-errcode="${errcode}">${errcode} ${esc(message)}</p>`,
+    `<h1>授权失败</h1><p class="errcode" data-errcode="${errcode}">${errcode} ${escapeHtml(message)}</p>`,
   );
 }
