@@ -19,7 +19,7 @@ export { RedisCredentialStore, type RedisStoreSettings } from './store/redis-cre
 export { ResilientCredentialStore } from './store/resilient-credential-store.js';
 export { JsSdkService, type JsSdkConfig } from './jssdk/js-sdk.service.js';
 export { signJsSdk, type JsSdkSignatureInput } from './jssdk/js-sdk-signature.js';
-export { WeChatApiClient, type StreamBody } from './api/wechat-api.client.js';
+export { WeChatApiClient } from './api/wechat-api.client.js';
 export { UserClient } from './api/clients/user.client.js';
 export type {
   FollowerInfo,

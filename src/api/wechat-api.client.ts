@@ -2,16 +2,13 @@ import { type Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { TokenService } from '../token/token.service.js';
 import { STALE_TOKEN_ERRCODES } from './errcodes.js';
-import { WeChatApiError } from './wechat-api.error.js';
+import { createWeChatError, WeChatApiError } from './wechat-api.error.js';
 import {
   type QueryValue,
   type WeChatDownload,
   WeChatHttp,
   type WeChatRequest,
 } from './wechat-http.js';
-
-/** A request body sent as a stream: a factory can be called again if the call must be repeated. */
-export type StreamBody = Readable | (() => Readable);
 
 /**
  * Calls WeChat APIs with the account's access_token. A call that meets a stale token
@@ -47,12 +44,16 @@ export class WeChatApiClient {
     return this.withToken(request, true, (r) => this.http.request<T>(r));
   }
 
-  /** POST a streamed body (a multipart upload) to `path`; resolves to WeChat's JSON reply. */
+  /**
+   * POST a streamed body (a multipart upload) to `path`; resolves to WeChat's JSON reply.
+   * `makeBody` is called for each send: only a `repeatable` body is sent again after a stale token.
+   */
   async upload<T>(
     path: string,
     query: Record<string, QueryValue>,
-    body: StreamBody,
+    makeBody: () => Readable,
     headers: Record<string, string>,
+    repeatable: boolean,
   ): Promise<T> {
     const request: WeChatRequest = {
       method: 'POST',
@@ -62,14 +63,16 @@ export class WeChatApiClient {
       idempotent: false,
       sendOnce: true,
     };
-    const repeatable = typeof body === 'function';
     return this.withToken(request, repeatable, (r) =>
-      this.http.request<T>({ ...r, body: typeof body === 'function' ? body() : body }),
+      this.http.request<T>({ ...r, body: makeBody() }),
     );
   }
 
-  /** GET a file (`/cgi-bin/media/get`) as a stream; an errcode answer rejects. */
-  async download(path: string, query: Record<string, QueryValue>): Promise<WeChatDownload> {
+  /** GET a file (`/cgi-bin/media/get`) as a stream, or WeChat's JSON answer when it sends one. */
+  async download(
+    path: string,
+    query: Record<string, QueryValue>,
+  ): Promise<WeChatDownload | { json: Record<string, unknown> }> {
     const request: WeChatRequest = {
       method: 'GET',
       path: checkPath(path),
@@ -77,6 +80,11 @@ export class WeChatApiClient {
       idempotent: true,
     };
     return this.withToken(request, true, (r) => this.http.download(r));
+  }
+
+  /** Streams a file from an absolute URL WeChat gave (no token is sent there). */
+  downloadUrl(url: string): Promise<WeChatDownload> {
+    return this.http.downloadUrl(url);
   }
 
   private async withToken<T>(
@@ -91,7 +99,16 @@ export class WeChatApiClient {
       if (!(error instanceof WeChatApiError) || !STALE_TOKEN_ERRCODES.has(error.errcode))
         throw error;
       await this.tokens.invalidate(token);
-      if (!repeatable) throw error;
+      if (!repeatable) {
+        const rid = error.rid ? ` rid: ${error.rid}` : '';
+        throw createWeChatError(
+          error.errcode,
+          error.errmsg + rid,
+          error.path,
+          'the access_token was stale and has been renewed, but this body was a stream that ' +
+            'cannot be sent twice: call again (pass a stream factory to have it retried)',
+        );
+      }
       return send(withToken(request, await this.tokens.getAccessToken()));
     }
   }

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type AxiosError, type AxiosResponse, type ResponseType } from 'axios';
@@ -66,29 +66,35 @@ export class WeChatHttp implements OnModuleDestroy {
     });
   }
 
-  /** Sends the request and resolves to the file WeChat streams back (a JSON answer is an error). */
-  download(request: WeChatRequest): Promise<WeChatDownload> {
+  /**
+   * Sends the request and resolves to the file WeChat streams back, or to its JSON answer when
+   * it answers JSON without an errcode (a video's `video_url`).
+   */
+  download(request: WeChatRequest): Promise<WeChatDownload | { json: Record<string, unknown> }> {
     return this.withRetries(request, async () => {
       const response = await this.overHosts<Readable>(request, 'stream');
-      const contentType = String(response.headers['content-type'] ?? '');
-      if (response.status !== 200 || isJsonContentType(contentType)) {
+      if (
+        response.status !== 200 ||
+        isJsonContentType(response.headers['content-type'] as string | undefined)
+      ) {
         const text = await readSmall(response.data);
-        // A JSON answer with errcode 0 and no file is not a download either.
-        parseJsonReply(request.path, response.status, text);
-        throw new WeChatTransportError(
-          request.path,
-          'the answer is JSON, not a file',
-          response.status,
-        );
+        return {
+          json: parseJsonReply<Record<string, unknown>>(request.path, response.status, text),
+        };
       }
-      const length = Number(response.headers['content-length']);
-      return {
-        stream: response.data,
-        contentType,
-        filename: filenameOf(String(response.headers['content-disposition'] ?? '')),
-        contentLength: Number.isFinite(length) ? length : undefined,
-      };
+      return toDownload(response);
     });
+  }
+
+  /** Streams a file from an absolute URL WeChat gave (a video's CDN address), without a token. */
+  async downloadUrl(url: string): Promise<WeChatDownload> {
+    const path = new URL(url).pathname;
+    const response = await this.get<Readable>(url, path);
+    if (response.status !== 200) {
+      response.data.destroy();
+      throw new WeChatTransportError(path, `HTTP ${response.status}`, response.status);
+    }
+    return toDownload(response);
   }
 
   onModuleDestroy(): void {
@@ -122,6 +128,28 @@ export class WeChatHttp implements OnModuleDestroy {
     throw lastFailure!;
   }
 
+  private async get<D>(url: string, path: string): Promise<AxiosResponse<D>> {
+    try {
+      return await this.http.axiosRef.request<D>({
+        url,
+        timeout: this.options.httpTimeoutMs,
+        responseType: 'stream',
+        validateStatus: () => true,
+        maxRedirects: 0,
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
+      });
+    } catch (error) {
+      const code = (error as AxiosError).code ?? 'ERR_NETWORK';
+      throw new WeChatTransportError(
+        path,
+        `no answer from ${new URL(url).host} (${code})`,
+        undefined,
+        code,
+      );
+    }
+  }
+
   private async send<D>(
     baseUrl: string,
     request: WeChatRequest,
@@ -148,6 +176,8 @@ export class WeChatHttp implements OnModuleDestroy {
         httpsAgent: this.httpsAgent,
       });
     } catch (error) {
+      // axios leaves a failed request's body stream open.
+      if (request.body instanceof Readable) request.body.destroy();
       const code = (error as AxiosError).code ?? 'ERR_NETWORK';
       throw new WeChatTransportError(
         request.path,
@@ -179,6 +209,16 @@ async function readSmall(stream: Readable): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function toDownload(response: AxiosResponse<Readable>): WeChatDownload {
+  const length = Number(response.headers['content-length']);
+  return {
+    stream: response.data,
+    contentType: String(response.headers['content-type'] ?? ''),
+    filename: filenameOf(String(response.headers['content-disposition'] ?? '')),
+    contentLength: Number.isFinite(length) ? length : undefined,
+  };
 }
 
 function filenameOf(disposition: string): string | undefined {

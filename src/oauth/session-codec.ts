@@ -27,14 +27,14 @@ export class SessionCodec {
     if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return undefined;
     const cached = this.verified.get(cookie);
     if (cached) {
-      if (cached.expiresAt > Date.now()) return cached.user;
+      if (cached.expiresAt > Date.now()) return copyOf(cached.user);
       this.verified.delete(cookie);
     }
     const session = this.verify(cookie);
     if (!session) return undefined;
     if (this.verified.size >= MAX_CACHED) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(cookie, session);
-    return session.user;
+    return copyOf(session.user);
   }
 
   private verify(cookie: string): { user: WeChatAuthUser; expiresAt: number } | undefined {
@@ -59,4 +59,9 @@ export class SessionCodec {
   private sign(payload: string): string {
     return createHmac('sha256', this.secret).update(`${VERSION}.${payload}`).digest('base64url');
   }
+}
+
+// Each request gets its own copy: a handler changing its user must not change the next request's.
+function copyOf(user: WeChatAuthUser): WeChatAuthUser {
+  return user.userInfo ? { ...user, userInfo: { ...user.userInfo } } : { ...user };
 }

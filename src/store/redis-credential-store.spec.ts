@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { REDIS_URL, uniquePrefix } from '../../test/support/redis.js';
+import { SwitchableProxy } from '../../test/support/switchable-proxy.js';
 import { RedisCredentialStore, type RedisStoreSettings } from './redis-credential-store.js';
 
 describe('RedisCredentialStore (real Redis)', () => {
@@ -102,6 +103,28 @@ describe('RedisCredentialStore (real Redis)', () => {
     expect(await store.readCounter('c')).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await store.readCounter('c')).toBe(0);
+  });
+
+  it('closes even when Redis froze behind a live connection (a reply that never comes)', async () => {
+    const proxy = await SwitchableProxy.start(REDIS_URL.replace('redis:', 'http:'));
+    try {
+      const store = await RedisCredentialStore.connect(
+        {
+          url: proxy.url.replace('http:', 'redis:'),
+          keyPrefix: uniquePrefix(),
+          operationTimeoutMs: 200,
+          pollIntervalMs: 5000,
+        },
+        2000,
+      );
+      expect(store.isReady).toBe(true);
+      proxy.switchTo('stall');
+      await expect(store.get('k')).rejects.toThrow(/timed out/);
+      // Without the grace period close() would wait for that reply for ever (the test's timeout).
+      await store.close();
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('fails fast, without hanging, when Redis cannot be reached', async () => {

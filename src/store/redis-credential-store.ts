@@ -30,6 +30,8 @@ interface RedisClient {
 
 type CreateClient = (options: object) => RedisClient;
 
+const CLOSE_GRACE_MS = 1000;
+
 /**
  * Credentials and the fetch lock in Redis. Every operation either completes or fails within
  * `operationTimeoutMs`; while Redis is down, operations fail at once (no offline queue), so the
@@ -177,10 +179,20 @@ export class RedisCredentialStore implements CredentialStore {
   async close(): Promise<void> {
     this.waiters.wakeAll();
     this.readyListeners.clear();
+    // close() waits for every reply still due; a Redis that hangs would hold shutdown forever.
     await Promise.all(
-      [this.client, this.subscriber].map((connection) =>
-        connection.close().catch(() => connection.destroy()),
-      ),
+      [this.client, this.subscriber].map(async (connection) => {
+        const closed = connection.close().then(
+          () => true,
+          () => false,
+        );
+        if (await Promise.race([closed, delay(CLOSE_GRACE_MS).then(() => false)])) return;
+        try {
+          connection.destroy();
+        } catch {
+          // Never connected, or already gone.
+        }
+      }),
     );
   }
 

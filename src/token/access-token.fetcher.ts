@@ -5,6 +5,7 @@ import {
 } from '../api/wechat-api.error.js';
 import { type WeChatHttp } from '../api/wechat-http.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { type CredentialStore } from '../store/credential-store.interface.js';
 import { type FetchedCredential } from './shared-credential.js';
 import { StableForceBudget } from './stable-force-budget.js';
 
@@ -18,12 +19,15 @@ const WRONG_SECRET =
 
 /** Fetches the global access_token from `/cgi-bin/token` or `/cgi-bin/stable_token`. */
 export class AccessTokenFetcher {
-  private readonly forceBudget = new StableForceBudget();
+  private readonly forceBudget: StableForceBudget;
 
   constructor(
     private readonly http: WeChatHttp,
     private readonly options: ResolvedWeChatOptions,
-  ) {}
+    store: CredentialStore,
+  ) {
+    this.forceBudget = new StableForceBudget(store, options.appId);
+  }
 
   async fetch(force: boolean): Promise<FetchedCredential> {
     const { appId, appSecret, token } = this.options;
@@ -44,7 +48,7 @@ export class AccessTokenFetcher {
                 grant_type: 'client_credential',
                 appid: appId,
                 secret: appSecret,
-                force_refresh: force && this.forceBudget.take(),
+                force_refresh: force && (await this.forceBudget.take()),
               },
               idempotent: true,
             });

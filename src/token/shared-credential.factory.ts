@@ -19,9 +19,13 @@ export class SharedCredentialFactory {
   ) {}
 
   create(label: string, upstream: string, fetch: CredentialSpec['fetch']): SharedCredential {
-    const { appId, retry, httpTimeoutMs, token } = this.options;
-    // The lease must outlast the slowest fetch: every attempt timing out, plus every backoff.
-    const leaseMs = retry.attempts * httpTimeoutMs + maxTotalBackoff(retry) + LEASE_MARGIN_MS;
+    const { appId, apiBaseUrls, retry, httpTimeoutMs, token } = this.options;
+    // The lease must outlast the slowest fetch: every attempt timing out on every host, plus
+    // every backoff.
+    const leaseMs =
+      retry.attempts * apiBaseUrls.length * httpTimeoutMs +
+      maxTotalBackoff(retry) +
+      LEASE_MARGIN_MS;
     return new SharedCredential(
       { label, storeKey: `${appId}:${label}`, upstream, fetch },
       this.store,

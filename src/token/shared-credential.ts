@@ -173,7 +173,9 @@ export class SharedCredential {
         if (this.isAcceptable(latest, newerThan)) return this.adopt(latest);
         const fetched = await this.fetchUpstream(newerThan !== undefined);
         await this.store.set(storeKey, fetched);
-        return this.adopt(fetched);
+        // The store keeps the newer of two credentials: the cluster adopts whichever it kept.
+        const kept = await this.store.get(storeKey);
+        return this.adopt(kept && kept.fetchedAt > fetched.fetchedAt ? kept : fetched);
       } finally {
         await this.store.releaseLock(this.lockKey, leaseId);
       }

@@ -1,26 +1,33 @@
+import { type CredentialStore } from '../store/credential-store.interface.js';
+
 const FORCES_PER_DAY = 20;
 const SPACING_MS = 30_000;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
+const COUNTER_TTL_MS = 2 * 86_400_000;
 
 /**
- * WeChat allows 20 forced stable_token refreshes a day, 30 s apart (a closer one silently does
- * nothing). This keeps a process inside those limits; outside them a normal-mode call is made.
+ * WeChat allows 20 forced stable_token refreshes a day per account, 30 s apart (a closer one
+ * silently does nothing). Counted in the store, so the whole cluster stays inside them; outside
+ * them a normal-mode call is made instead.
  */
 export class StableForceBudget {
-  private day = -1;
-  private used = 0;
-  private lastAt = -Infinity;
+  constructor(
+    private readonly store: CredentialStore,
+    private readonly appId: string,
+  ) {}
 
   /** True, and counted, when a forced refresh may be spent now. */
-  take(now = Date.now()): boolean {
-    const day = Math.floor((now + BEIJING_OFFSET_MS) / 86_400_000);
-    if (day !== this.day) {
-      this.day = day;
-      this.used = 0;
+  async take(): Promise<boolean> {
+    try {
+      // A lease nobody releases: it runs out after the spacing, and until then no one forces.
+      const spaced = await this.store.acquireLock(`${this.appId}:stable-force:spacing`, SPACING_MS);
+      if (!spaced) return false;
+      const day = new Date(Date.now() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
+      const used = await this.store.increment(`${this.appId}:stable-force:${day}`, COUNTER_TTL_MS);
+      return used <= FORCES_PER_DAY;
+    } catch {
+      // A store that cannot count cannot allow a force: normal mode is always safe.
+      return false;
     }
-    if (this.used >= FORCES_PER_DAY || now - this.lastAt < SPACING_MS) return false;
-    this.used += 1;
-    this.lastAt = now;
-    return true;
   }
 }

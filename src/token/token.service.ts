@@ -35,7 +35,7 @@ export class TokenService implements OnApplicationBootstrap {
     credentials: SharedCredentialFactory,
     @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
   ) {
-    const fetcher = new AccessTokenFetcher(http, options);
+    const fetcher = new AccessTokenFetcher(http, options, store);
     const upstream = options.token.source === 'token' ? 'cgi-bin/token' : 'cgi-bin/stable_token';
     this.credential = credentials.create('access_token', upstream, (force) => fetcher.fetch(force));
   }

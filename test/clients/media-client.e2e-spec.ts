@@ -101,6 +101,54 @@ describe('MediaClient', () => {
     expect(thumb.type).toBe('thumb');
   });
 
+  it('downloads a video by following the video_url WeChat answers with', async () => {
+    const video = Buffer.alloc(300_000, 3);
+    const uploaded = await media.uploadTemporary('video', { filename: 'clip.mp4', body: video });
+    const download = await media.downloadTemporary(uploaded.mediaId);
+    expect(await sha256(download.stream)).toEqual(await sha256(Readable.from([video])));
+  });
+
+  it('closes the file stream of an upload that fails', async () => {
+    const opened: Readable[] = [];
+    const factory = () => {
+      const stream = patternStream(SIZE);
+      opened.push(stream);
+      return stream;
+    };
+    app.emulator.injectFault('/cgi-bin/media/upload', { drop: true });
+    await expect(
+      media.uploadTemporary('image', { filename: 'a.jpg', body: factory }),
+    ).rejects.toMatchObject({
+      name: 'WeChatTransportError',
+    });
+    const plain = patternStream(SIZE);
+    app.emulator.injectFault('/cgi-bin/media/upload', { drop: true });
+    await expect(
+      media.uploadTemporary('image', { filename: 'b.jpg', body: plain }),
+    ).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(opened.every((stream) => stream.destroyed)).toBe(true);
+    expect(plain.destroyed).toBe(true);
+  });
+
+  it('after a stale token, re-sends a repeatable upload, and says why a plain stream was not', async () => {
+    app.emulator.injectFault('/cgi-bin/media/upload', { errcode: 40001 });
+    await expect(
+      media.uploadTemporary('voice', {
+        filename: 'a.amr',
+        body: () => Readable.from([Buffer.alloc(10)]),
+      }),
+    ).resolves.toMatchObject({
+      type: 'voice',
+    });
+    app.emulator.injectFault('/cgi-bin/media/upload', { errcode: 40001 });
+    const error = await media
+      .uploadTemporary('voice', { filename: 'b.amr', body: Readable.from([Buffer.alloc(10)]) })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ errcode: 40001 });
+    expect((error as Error).message).toMatch(/cannot be sent twice/);
+  });
+
   it('turns WeChat refusals into typed errors', async () => {
     await expect(
       media.uploadTemporary('thumb', {

@@ -83,6 +83,21 @@ describe('instances sharing Redis', () => {
     expect(statuses.reduce((sum, s) => sum + s.lockWaits, 0)).toBeGreaterThanOrEqual(0);
   });
 
+  it('counts stable_token forces for the cluster: a second force within 30 s is normal mode', async () => {
+    emulator = await startEmulator();
+    const options = emulatorOptions(emulator, {
+      redis: { url: REDIS_URL, keyPrefix: uniquePrefix() },
+      token: { source: 'stable_token' },
+    });
+    await startInstances(2, options);
+    const [a, b] = instances.map((m) => m.get(TokenService));
+    const first = await a.getAccessToken();
+    const forced = await a.refresh({ force: true });
+    expect(forced).not.toBe(first);
+    // Another instance, 30 s not yet passed: WeChat would not refresh, so it asks in normal mode.
+    expect(await b.refresh({ force: true })).toBe(forced);
+  });
+
   it('starts with Redis unreachable: warns once, serves tokens on its own, stays up', async () => {
     emulator = await startEmulator();
     const logger = new LinesLogger();

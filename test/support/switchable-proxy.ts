@@ -1,6 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
-export type ProxyMode = 'forward' | 'hang' | 'reset';
+export type ProxyMode = 'forward' | 'hang' | 'reset' | 'stall';
 
 /**
  * A TCP proxy in front of the emulator that can stop answering: a WeChat host going dark while
@@ -25,10 +25,20 @@ export class SwitchableProxy {
     return proxy;
   }
 
-  /** Switches mode and drops every open connection (pooled keep-alive ones included). */
+  /**
+   * Switches mode and drops every open connection (pooled keep-alive ones included); `stall`
+   * instead keeps them open but stops passing bytes, as a frozen peer behind a live TCP link.
+   */
   switchTo(mode: ProxyMode): void {
     this.mode = mode;
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.sockets) {
+      if (mode === 'stall') {
+        socket.unpipe();
+        socket.pause();
+      } else {
+        socket.destroy();
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -42,7 +52,7 @@ export class SwitchableProxy {
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     if (this.mode === 'reset') return void socket.resetAndDestroy();
-    if (this.mode === 'hang') return;
+    if (this.mode === 'hang' || this.mode === 'stall') return;
     const upstream = createConnection(Number(target.port), target.hostname);
     upstream.on('error', () => socket.destroy());
     socket.on('close', () => upstream.destroy());

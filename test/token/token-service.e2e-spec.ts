@@ -88,8 +88,8 @@ describe('TokenService against the emulator', () => {
     await Promise.all(Array.from({ length: 16 }, worker));
     expect(errors).toEqual([]);
     expect(calls).toBeGreaterThan(100);
-    // One fetch per rotation (every ~1 s over 4.5 s), not one per caller.
-    expect(emulator.callCount(TOKEN)).toBeGreaterThanOrEqual(4);
+    // One fetch per rotation (every ~1 s over 4.5 s; fewer on a loaded machine), not one per caller.
+    expect(emulator.callCount(TOKEN)).toBeGreaterThanOrEqual(2);
     expect(emulator.callCount(TOKEN)).toBeLessThanOrEqual(7);
   });
 

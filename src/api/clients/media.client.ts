@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { WeChatArgumentError } from '../wechat-api.error.js';
+import { WeChatArgumentError, WeChatTransportError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 import { type WeChatDownload } from '../wechat-http.js';
 import { MultipartBody, type UploadFile } from './multipart-body.js';
@@ -31,26 +31,44 @@ export class MediaClient {
       throw new WeChatArgumentError('file', 'needs filename and body');
     const body = new MultipartBody('media', file);
     // A thumbnail's id comes back as thumb_media_id.
-    const reply = await this.api.upload<{
+    type Reply = {
       type: MediaType;
       media_id?: string;
       thumb_media_id?: string;
       created_at: number;
-    }>(
-      '/cgi-bin/media/upload',
-      { type },
-      body.repeatable ? () => body.stream() : body.stream(),
-      body.headers,
-    );
+    };
+    let reply: Reply;
+    try {
+      reply = await this.api.upload<Reply>(
+        '/cgi-bin/media/upload',
+        { type },
+        () => body.stream(),
+        body.headers,
+        body.repeatable,
+      );
+    } finally {
+      body.dispose();
+    }
     const mediaId = reply.media_id ?? reply.thumb_media_id ?? '';
     return { type: reply.type, mediaId, createdAt: new Date(reply.created_at * 1000) };
   }
 
-  /** Downloads a temporary medium as a stream (pipe it; it is not buffered). */
+  /**
+   * Downloads a temporary medium as a stream (pipe it; it is not buffered). A video is answered
+   * by WeChat with a `video_url`, which is followed, so every type comes back as a stream.
+   */
   async downloadTemporary(mediaId: string): Promise<WeChatDownload> {
     if (typeof mediaId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(mediaId)) {
       throw new WeChatArgumentError('mediaId', 'is not a media_id');
     }
-    return this.api.download('/cgi-bin/media/get', { media_id: mediaId });
+    const download = await this.api.download('/cgi-bin/media/get', { media_id: mediaId });
+    if ('stream' in download) return download;
+    if (typeof download.json.video_url !== 'string') {
+      throw new WeChatTransportError(
+        '/cgi-bin/media/get',
+        'the answer is JSON without a file or video_url',
+      );
+    }
+    return this.api.downloadUrl(download.json.video_url);
   }
 }

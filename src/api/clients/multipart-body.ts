@@ -66,15 +66,25 @@ export class MultipartBody {
 
   stream(): Readable {
     const { body } = this.file;
-    const content = Buffer.isBuffer(body) ? [body] : typeof body === 'function' ? body() : body;
     const { head, tail } = this;
     return Readable.from(
       (async function* () {
-        yield head;
-        for await (const chunk of content) yield chunk as Buffer;
-        yield tail;
+        // Opened only when the request reads it, and closed however the request ends.
+        const content = Buffer.isBuffer(body) ? [body] : typeof body === 'function' ? body() : body;
+        try {
+          yield head;
+          for await (const chunk of content) yield chunk as Buffer;
+          yield tail;
+        } finally {
+          if (content instanceof Readable) content.destroy();
+        }
       })(),
       { objectMode: false },
     );
+  }
+
+  /** Releases a caller's stream that was never (fully) sent. */
+  dispose(): void {
+    if (this.file.body instanceof Readable) this.file.body.destroy();
   }
 }
