@@ -82,7 +82,7 @@ export class WeChatHttp implements OnModuleDestroy {
           json: parseJsonReply<Record<string, unknown>>(request.path, response.status, text),
         };
       }
-      return toDownload(response);
+      return asDownload(response);
     });
   }
 
@@ -94,7 +94,7 @@ export class WeChatHttp implements OnModuleDestroy {
       response.data.destroy();
       throw new WeChatTransportError(path, `HTTP ${response.status}`, response.status);
     }
-    return toDownload(response);
+    return asDownload(response);
   }
 
   onModuleDestroy(): void {
@@ -211,7 +211,7 @@ async function readSmall(stream: Readable): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function toDownload(response: AxiosResponse<Readable>): WeChatDownload {
+function asDownload(response: AxiosResponse<Readable>): WeChatDownload {
   const length = Number(response.headers['content-length']);
   return {
     stream: response.data,
