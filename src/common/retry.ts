@@ -7,7 +7,7 @@ export interface RetryPolicy {
 }
 
 /** Delay before retry number `retry` (1-based), with ±20% jitter so instances spread out. */
-export function backoffDelay(policy: RetryPolicy, retry: number): number {
+function backoffDelay(policy: RetryPolicy, retry: number): number {
   const jitter = 0.8 + Math.random() * 0.4;
   return Math.round(policy.baseDelayMs * 2 ** (retry - 1) * jitter);
 }

@@ -1,5 +1,7 @@
+import { WECHAT_NAMESPACE } from '../wechat.constants.js';
+
 /** Metadata key of `@WeChatAuth()`. */
-export const WECHAT_AUTH_METADATA = 'nestjs-wechat:auth';
+export const WECHAT_AUTH_METADATA = `${WECHAT_NAMESPACE}:auth`;
 
 /** Where the guard puts the signed-in user on the request. */
-export const WECHAT_USER_PROPERTY = Symbol('nestjs-wechat:user');
+export const WECHAT_USER_PROPERTY = Symbol(`${WECHAT_NAMESPACE}:user`);

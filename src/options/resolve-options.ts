@@ -3,7 +3,7 @@ import {
   type ResolvedWeChatOptions,
   type WeChatModuleOptions,
 } from './wechat-module-options.interface.js';
-import { DEFAULT_CALLBACK_PATH } from '../wechat.constants.js';
+import { DEFAULT_CALLBACK_PATH, WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
 
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -85,7 +85,7 @@ function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new WeChatOptionsError('redis.url', `must start with redis:// or rediss://`);
   }
-  const keyPrefix = redis.keyPrefix ?? 'nestjs-wechat:';
+  const keyPrefix = redis.keyPrefix ?? `${WECHAT_NAMESPACE}:`;
   if (typeof keyPrefix !== 'string')
     throw new WeChatOptionsError('redis.keyPrefix', 'must be a string');
   return {

@@ -5,6 +5,7 @@ import {
   type StoredCredential,
 } from '../store/credential-store.interface.js';
 import { type TimedCredential, timeCredential } from './credential-timing.js';
+import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
 
 /** What a credential fetch brings back from WeChat. */
@@ -271,7 +272,7 @@ export class SharedCredential {
   }
 
   private get timerName(): string {
-    return `nestjs-wechat:${this.spec.storeKey}:refresh`;
+    return `${WECHAT_NAMESPACE}:${this.spec.storeKey}:refresh`;
   }
 }
 

@@ -35,7 +35,7 @@ export class MultipartBody {
   private readonly tail: Buffer;
 
   constructor(
-    private readonly field: string,
+    field: string,
     private readonly file: UploadFile,
   ) {
     const name = file.filename.replace(/["\r\n\\]/g, '_');
