@@ -1,6 +1,4 @@
-import { HttpModule } from '@nestjs/axios';
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { AccountClient } from './api/clients/account.client.js';
 import { MediaClient } from './api/clients/media.client.js';
 import { MenuClient } from './api/clients/menu.client.js';
@@ -41,7 +39,6 @@ const TYPED_CLIENTS = [
  * `forRootAsync({ useFactory, inject, imports })`.
  */
 @Module({
-  imports: [HttpModule, ScheduleModule.forRoot()],
   providers: [
     {
       provide: WECHAT_OPTIONS,

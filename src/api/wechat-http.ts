@@ -1,9 +1,9 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type AxiosError, type AxiosResponse, type ResponseType } from 'axios';
+import { createIsolatedAxios } from '../http/isolated-axios.js';
 import { withRetry } from '../common/retry.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
@@ -49,12 +49,11 @@ export class WeChatHttp implements OnModuleDestroy {
   // Own keep-alive agents: connections are reused, and all of them close with the module.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  // Never the process-wide axios: the app's interceptors and defaults must not see secrets.
+  private readonly axios = createIsolatedAxios();
   private readonly hosts: HostSelector;
 
-  constructor(
-    private readonly http: HttpService,
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-  ) {
+  constructor(@Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions) {
     this.hosts = new HostSelector(options.apiBaseUrls);
   }
 
@@ -130,7 +129,7 @@ export class WeChatHttp implements OnModuleDestroy {
 
   private async get<D>(url: string, path: string): Promise<AxiosResponse<D>> {
     try {
-      return await this.http.axiosRef.request<D>({
+      return await this.axios.request<D>({
         url,
         timeout: this.options.httpTimeoutMs,
         responseType: 'stream',
@@ -155,18 +154,16 @@ export class WeChatHttp implements OnModuleDestroy {
     request: WeChatRequest,
     responseType: ResponseType,
   ): Promise<AxiosResponse<D>> {
+    const encoded = encodeBody(request);
     try {
-      // The axios instance of HttpService, called directly: its Observable wrapper adds a cancel
-      // token and a teardown to every call, which cost measurably (npm run bench, api client).
-      return await this.http.axiosRef.request<D>({
+      return await this.axios.request<D>({
         method: request.method,
         url: baseUrl + request.path,
         params: request.query,
-        data: request.body,
-        headers: request.headers,
+        data: encoded.data,
+        headers: encoded.headers,
         timeout: this.options.httpTimeoutMs,
         responseType,
-        transformResponse: [(data: D) => data],
         validateStatus: () => true,
         // WeChat does not redirect; without redirects axios streams bodies instead of buffering.
         maxRedirects: 0,
@@ -187,6 +184,19 @@ export class WeChatHttp implements OnModuleDestroy {
       );
     }
   }
+}
+
+/** JSON for plain values; streams, buffers and strings go as they are. */
+function encodeBody(request: WeChatRequest): { data: unknown; headers?: Record<string, string> } {
+  const { body, headers } = request;
+  if (body === undefined || body instanceof Readable || Buffer.isBuffer(body)) {
+    return { data: body, headers };
+  }
+  if (typeof body === 'string') return { data: body, headers };
+  return {
+    data: JSON.stringify(body),
+    headers: { 'Content-Type': 'application/json', ...headers },
+  };
 }
 
 function isRetryable(error: unknown, idempotent: boolean): boolean {

@@ -8,6 +8,7 @@ import {
   createWeChatTestingModule,
   startEmulator,
 } from '../support/wechat-test-app.js';
+import { authorizationCode } from '../support/oauth-code.js';
 
 const CALLBACK = 'http://localhost:3000/cb';
 
@@ -29,25 +30,11 @@ describe('OAuthService against the emulator', () => {
     await emulator.close();
   });
 
-  async function codeFor(scope: 'snsapi_base' | 'snsapi_userinfo'): Promise<string> {
-    const url = oauth.authorizeUrl({ redirectUri: CALLBACK, scope, state: 'S1' });
-    let res = await fetch(url.replace('#wechat_redirect', ''), { redirect: 'manual' });
-    if (res.status === 200) {
-      res = await fetch(`${emulator.url}/connect/oauth2/authorize/decision`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          appid: APP_ID,
-          redirect_uri: CALLBACK,
-          response_type: 'code',
-          scope,
-          state: 'S1',
-          decision: 'allow',
-        }).toString(),
-      });
-    }
-    return new URL(res.headers.get('location')!).searchParams.get('code')!;
+  function codeFor(scope: 'snsapi_base' | 'snsapi_userinfo'): Promise<string> {
+    return authorizationCode(
+      emulator,
+      oauth.authorizeUrl({ redirectUri: CALLBACK, scope, state: 'S1' }),
+    );
   }
 
   it('builds the authorize URL in the order WeChat checks, ending in #wechat_redirect', () => {

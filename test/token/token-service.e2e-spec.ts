@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { type TestingModule } from '@nestjs/testing';
 import {
   TokenService,
@@ -10,6 +9,7 @@ import {
   WeChatTransportError,
 } from '../../src/index.js';
 import { type WeChatEmulator } from '../../src/testing/index.js';
+import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
 import {
   APP_ID,
   APP_SECRET,
@@ -280,11 +280,11 @@ describe('TokenService against the emulator', () => {
     moduleRef = await createWeChatTestingModule(emulator, { token: { prefetch: true } });
     const api = moduleRef.get(WeChatApiClient);
     await Promise.all(Array.from({ length: 20 }, () => api.get(PROTECTED)));
-    const registry = moduleRef.get(SchedulerRegistry);
-    expect(registry.getTimeouts()).toEqual([expect.stringContaining('access_token:refresh')]);
+    const timers = moduleRef.get(RefreshScheduler);
+    expect(timers.names()).toEqual([expect.stringContaining('access_token:refresh')]);
     expect(await emulator.openConnections()).toBeGreaterThan(0);
     await moduleRef.close();
-    expect(registry.getTimeouts()).toEqual([]);
+    expect(timers.names()).toEqual([]);
     await waitFor(
       'the keep-alive sockets to close',
       async () => (await emulator.openConnections()) === 0,
