@@ -24,5 +24,7 @@ export default {
   },
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  // The consumer apps run in their own installs (npm run test:consumers).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
   testTimeout: 30000,
 };
