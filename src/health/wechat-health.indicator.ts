@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HealthIndicatorService } from '@nestjs/terminus';
+import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import { TokenService } from '../token/token.service.js';
 
 /**
@@ -15,7 +15,7 @@ export class WeChatHealthIndicator {
   ) {}
 
   /** Checks the token under `key` (default `wechat`). */
-  async isHealthy(key = 'wechat') {
+  async isHealthy(key = 'wechat'): Promise<HealthIndicatorResult> {
     const session = this.health.check(key);
     try {
       await this.tokens.getAccessToken();
@@ -29,8 +29,11 @@ export class WeChatHealthIndicator {
       expiresAt: stats.expiresAt?.toISOString(),
       fetchesToday: stats.fetchesToday,
     };
-    return stats.storeDegraded
-      ? session.degraded({ ...details, message: 'shared store unreachable: working on its own' })
-      : session.up(details);
+    if (!stats.storeDegraded) return session.up(details);
+    const degraded = { ...details, message: 'shared store unreachable: working on its own' };
+    // @nestjs/terminus 11 has no `degraded` status: there the indicator is up, marked degraded.
+    return typeof session.degraded === 'function'
+      ? session.degraded(degraded)
+      : session.up({ ...degraded, degraded: true });
   }
 }
