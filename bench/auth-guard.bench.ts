@@ -44,7 +44,7 @@ export async function benchAuthGuard(): Promise<void> {
         label: '@WeChatAuth() with a valid session',
         measure: () => requestsPerSecond(`${origin}/guarded`, cookie),
       },
-      minRatio: 0.85,
+      minRatio: 0.9,
     });
   } finally {
     await server.stop();
