@@ -19,7 +19,95 @@ const IP_CONFIRM = 'an administrator must confirm this IP in the WeChat notifica
 const arg = (explanation: string): ErrcodeInfo => ({ kind: 'invalid-argument', explanation });
 const userState = (explanation: string): ErrcodeInfo => ({ kind: 'user-state', explanation });
 
-/** Known errcodes (wechat-api.md); codes not listed are `unknown`. */
+/**
+ * WeChat's errcodes by name (after WeChat's errmsg), for code that looks for one. Each is
+ * explained in `ERRCODES`, and each code there has a name here.
+ */
+export const ERRCODE = {
+  SYSTEM_BUSY: -1,
+  INVALID_CREDENTIAL: 40001,
+  INVALID_GRANT_TYPE: 40002,
+  INVALID_OPENID: 40003,
+  INVALID_MEDIA_TYPE: 40004,
+  INVALID_FILE_TYPE: 40005,
+  INVALID_FILE_SIZE: 40006,
+  INVALID_MEDIA_ID: 40007,
+  INVALID_MESSAGE_TYPE: 40008,
+  INVALID_IMAGE_SIZE: 40009,
+  INVALID_VOICE_SIZE: 40010,
+  INVALID_VIDEO_SIZE: 40011,
+  INVALID_THUMB_SIZE: 40012,
+  INVALID_APPID: 40013,
+  INVALID_ACCESS_TOKEN: 40014,
+  INVALID_BUTTON_SIZE: 40016,
+  INVALID_BUTTON_TYPE: 40017,
+  INVALID_BUTTON_NAME_SIZE: 40018,
+  INVALID_BUTTON_KEY_SIZE: 40019,
+  INVALID_BUTTON_URL_SIZE: 40020,
+  INVALID_SUB_MENU_LEVEL: 40022,
+  INVALID_SUB_BUTTON_SIZE: 40023,
+  INVALID_SUB_BUTTON_TYPE: 40024,
+  INVALID_SUB_BUTTON_NAME_SIZE: 40025,
+  INVALID_SUB_BUTTON_KEY_SIZE: 40026,
+  INVALID_SUB_BUTTON_URL_SIZE: 40027,
+  INVALID_CODE: 40029,
+  INVALID_REFRESH_TOKEN: 40030,
+  INVALID_OPENID_LIST_SIZE: 40032,
+  INVALID_TEMPLATE_ID: 40037,
+  INVALID_ACTION_NAME: 40052,
+  INVALID_ACTION_INFO: 40053,
+  INVALID_REMARK_NAME: 40092,
+  INVALID_APPSECRET: 40125,
+  CODE_BEEN_USED: 40163,
+  INVALID_IP: 40164,
+  APPSECRET_FROZEN: 40243,
+  ACCESS_TOKEN_MISSING: 41001,
+  APPID_MISSING: 41002,
+  REFRESH_TOKEN_MISSING: 41003,
+  APPSECRET_MISSING: 41004,
+  MEDIA_DATA_MISSING: 41005,
+  MEDIA_ID_MISSING: 41006,
+  CODE_MISSING: 41008,
+  ACCESS_TOKEN_EXPIRED: 42001,
+  REFRESH_TOKEN_EXPIRED: 42002,
+  CODE_EXPIRED: 42003,
+  REQUIRE_POST_METHOD: 43002,
+  REQUIRE_SUBSCRIBE: 43004,
+  USER_REFUSED_MESSAGE: 43101,
+  EMPTY_MEDIA_DATA: 44001,
+  EMPTY_POST_DATA: 44002,
+  ARTICLE_SIZE_OUT_OF_LIMIT: 45008,
+  DAILY_QUOTA_REACHED: 45009,
+  MINUTE_QUOTA_REACHED: 45011,
+  RESPONSE_OUT_OF_TIME_LIMIT: 45015,
+  OUT_OF_RESPONSE_COUNT_LIMIT: 45047,
+  TOO_MANY_TAGS: 45056,
+  TAG_HAS_TOO_MANY_FANS: 45057,
+  CANNOT_MODIFY_SYSTEM_TAG: 45058,
+  TOO_MANY_TAGS_ON_USER: 45059,
+  INVALID_TAG_NAME: 45157,
+  TAG_NAME_TOO_LONG: 45158,
+  INVALID_TAG_ID: 45159,
+  NO_MENU: 46003,
+  DATA_FORMAT_ERROR: 47001,
+  ARGUMENT_INVALID: 47003,
+  API_UNAUTHORIZED: 48001,
+  CLEAR_QUOTA_LIMIT_REACHED: 48006,
+  USER_UNAUTHORIZED: 50001,
+  CGI_PATH_NOT_FOUND: 76021,
+  IP_AWAITING_CONFIRMATION: 89501,
+  IP_NEEDS_CONFIRMATION: 89503,
+  IP_REFUSED_FOR_24_HOURS: 89506,
+  IP_REFUSED_FOR_1_HOUR: 89507,
+} as const;
+
+/** An errcode named in `ERRCODE`. */
+export type KnownErrcode = (typeof ERRCODE)[keyof typeof ERRCODE];
+
+/**
+ * Known errcodes (wechat-api.md); codes not listed are `unknown`. The compiler holds it and
+ * `ERRCODE` to the same codes.
+ */
 export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
   [-1]: { kind: 'upstream', explanation: 'WeChat is busy; the call is retried with backoff' },
   40001: {
@@ -57,6 +145,13 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     kind: 'token',
     explanation: 'the access_token expired; it is renewed and the call retried once',
   },
+  40029: arg('the code is wrong, expired or for another appid: the user must authorize again'),
+  40030: arg('the refresh_token is not valid: the user must authorize again'),
+  40163: arg('the code was used already (a code works once): the user must authorize again'),
+  41003: arg('the refresh_token is missing'),
+  41008: arg('the code is missing'),
+  42002: arg('the refresh_token expired (after 30 days): the user must authorize again'),
+  42003: arg('the code expired (after 5 minutes): the user must authorize again'),
   43002: { kind: 'invalid-argument', explanation: 'this API requires POST' },
   45009: {
     kind: 'quota',
@@ -134,7 +229,7 @@ export const ERRCODES: Readonly<Record<number, ErrcodeInfo>> = {
     kind: 'configuration',
     explanation: 'an administrator refused this IP; calls from it are blocked for 1 hour',
   },
-};
+} satisfies Record<KnownErrcode, ErrcodeInfo>;
 
 /** The classification of an errcode. */
 export function describeErrcode(errcode: number): ErrcodeInfo {
@@ -147,4 +242,8 @@ export function describeErrcode(errcode: number): ErrcodeInfo {
 }
 
 /** Errcodes that mean "this access_token is no good": compare-and-expire, then retry once. */
-export const STALE_TOKEN_ERRCODES: ReadonlySet<number> = new Set([40001, 40014, 42001]);
+export const STALE_TOKEN_ERRCODES: ReadonlySet<number> = new Set([
+  ERRCODE.INVALID_CREDENTIAL,
+  ERRCODE.INVALID_ACCESS_TOKEN,
+  ERRCODE.ACCESS_TOKEN_EXPIRED,
+]);

@@ -2,7 +2,7 @@ import { type Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { TokenService } from '../token/token.service.js';
 import { STALE_TOKEN_ERRCODES } from './errcodes.js';
-import { createWeChatError, WeChatApiError } from './wechat-api.error.js';
+import { createWeChatError, WeChatApiError, WeChatArgumentError } from './wechat-api.error.js';
 import {
   type QueryValue,
   type WeChatDownload,
@@ -121,8 +121,9 @@ function withToken(request: WeChatRequest, accessToken: string): WeChatRequest {
 // The token is appended to this path: it must stay on the configured WeChat host.
 function checkPath(path: string): string {
   if (typeof path !== 'string' || !/^\/[A-Za-z0-9_\-/.]*$/.test(path) || path.includes('..')) {
-    throw new TypeError(
-      `WeChatApiClient: path must be an absolute API path such as /cgi-bin/user/info, got ${JSON.stringify(path)}`,
+    throw new WeChatArgumentError(
+      'path',
+      `must be an absolute API path such as /cgi-bin/user/info, got ${JSON.stringify(path)}`,
     );
   }
   return path;

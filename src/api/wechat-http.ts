@@ -1,13 +1,14 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type AxiosError, type AxiosResponse, type ResponseType } from 'axios';
 import { createIsolatedAxios } from '../http/isolated-axios.js';
 import { withRetry } from '../common/retry.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { HostSelector } from './host-selector.js';
+import { ERRCODE } from './errcodes.js';
 import { isJsonContentType, parseJsonReply } from './reply-parser.js';
 import { WeChatApiError, WeChatTransportError } from './wechat-api.error.js';
 
@@ -45,7 +46,7 @@ const MAX_JSON_ERROR_BYTES = 64 * 1024;
  * carries the URL's query, where tokens and secrets travel.
  */
 @Injectable()
-export class WeChatHttp implements OnModuleDestroy {
+export class WeChatHttp implements OnApplicationShutdown {
   // Own keep-alive agents: connections are reused, and all of them close with the module.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
@@ -96,7 +97,9 @@ export class WeChatHttp implements OnModuleDestroy {
     return asDownload(response);
   }
 
-  onModuleDestroy(): void {
+  // After the credentials' onModuleDestroy has drained the fetches in flight (Nest 11 runs one
+  // module's onModuleDestroy hooks all at once, which would cut a fetch's socket).
+  onApplicationShutdown(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
@@ -200,7 +203,7 @@ function encodeBody(request: WeChatRequest): { data: unknown; headers?: Record<s
 }
 
 function isRetryable(error: unknown, idempotent: boolean): boolean {
-  if (error instanceof WeChatApiError) return error.errcode === -1;
+  if (error instanceof WeChatApiError) return error.errcode === ERRCODE.SYSTEM_BUSY;
   if (error instanceof WeChatTransportError) {
     return idempotent && (error.isConnectionFailure || (error.status ?? 0) >= 500);
   }

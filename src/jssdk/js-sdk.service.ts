@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { WeChatApiClient } from '../api/wechat-api.client.js';
-import { WeChatTransportError } from '../api/wechat-api.error.js';
+import { WeChatArgumentError, WeChatTransportError } from '../api/wechat-api.error.js';
+import { randomAlphanumeric } from '../common/random-alphanumeric.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { type SharedCredential } from '../token/shared-credential.js';
 import { SharedCredentialFactory } from '../token/shared-credential.factory.js';
@@ -17,7 +17,6 @@ export interface JsSdkConfig {
 }
 
 const TICKET_PATH = '/cgi-bin/ticket/getticket';
-const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** The JS-SDK `jsapi_ticket` (cached and shared like the token) and page signatures. */
 @Injectable()
@@ -29,7 +28,7 @@ export class JsSdkService {
     api: WeChatApiClient,
     credentials: SharedCredentialFactory,
   ) {
-    this.ticket = credentials.create('jsapi_ticket', 'cgi-bin/ticket/getticket', async () => {
+    this.ticket = credentials.create('jsapi_ticket', TICKET_PATH, async () => {
       const reply = await api.get<{ ticket?: unknown; expires_in?: unknown }>(TICKET_PATH, {
         type: 'jsapi',
       });
@@ -48,7 +47,7 @@ export class JsSdkService {
   /** Signs the page at `url` (absolute http(s), the `#fragment` is dropped) for `wx.config`. */
   async sign(url: string): Promise<JsSdkConfig> {
     const pageUrl = checkPageUrl(url);
-    const nonceStr = randomNonce();
+    const nonceStr = randomAlphanumeric(16);
     const timestamp = Math.floor(Date.now() / 1000);
     const ticket = await this.ticket.get();
     return {
@@ -68,16 +67,11 @@ function checkPageUrl(url: string): string {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-    throw new TypeError(
-      `JsSdkService.sign needs the page's absolute http(s) URL, got ${JSON.stringify(url)}`,
+    throw new WeChatArgumentError(
+      'url',
+      `must be the page's absolute http(s) URL, got ${JSON.stringify(url)}`,
     );
   }
   // Signed as the page knows itself (location.href.split('#')[0]), not re-encoded by URL.
   return withoutFragment(url);
-}
-
-function randomNonce(): string {
-  return Array.from(randomBytes(16), (byte) => NONCE_ALPHABET[byte % NONCE_ALPHABET.length]).join(
-    '',
-  );
 }

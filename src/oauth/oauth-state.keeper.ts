@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { randomAlphanumeric } from '../common/random-alphanumeric.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
@@ -12,20 +12,6 @@ export interface PendingAuthorization {
   /** Where to send the browser afterwards: a same-origin relative path. */
   returnTo: string;
   scope: WebScope;
-}
-
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-/** A random token of `length` characters of a-zA-Z0-9 (what WeChat's `state` allows). */
-export function randomAlphanumeric(length: number): string {
-  // 248 = 4 x 62: bytes at or above it are dropped so every character is equally likely.
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < 248 && out.length < length) out += ALPHANUMERIC[byte % 62];
-    }
-  }
-  return out;
 }
 
 /**

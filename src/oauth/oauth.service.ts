@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { WeChatApiError } from '../api/wechat-api.error.js';
+import { ERRCODE } from '../api/errcodes.js';
+import { WeChatApiError, WeChatArgumentError } from '../api/wechat-api.error.js';
 import { WeChatHttp } from '../api/wechat-http.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
@@ -22,7 +23,12 @@ interface TokenReply {
 
 const STATE = /^[A-Za-z0-9]{0,128}$/;
 // Answers of /sns/auth meaning "this token does not belong to this user (any more)".
-const NOT_VERIFIED = new Set([40001, 40003, 40014, 42001]);
+const NOT_VERIFIED: ReadonlySet<number> = new Set([
+  ERRCODE.INVALID_CREDENTIAL,
+  ERRCODE.INVALID_OPENID,
+  ERRCODE.INVALID_ACCESS_TOKEN,
+  ERRCODE.ACCESS_TOKEN_EXPIRED,
+]);
 
 /** The raw web-authorization calls (网页授权); `@WeChatAuth()` builds on them. */
 @Injectable()
@@ -36,14 +42,19 @@ export class OAuthService {
   authorizeUrl(params: { redirectUri: string; scope: WebScope; state?: string }): string {
     const { redirectUri, scope, state = '' } = params;
     if (!/^https?:\/\/[^/]/.test(redirectUri)) {
-      throw new TypeError(
-        `authorizeUrl: redirectUri must be an absolute http(s) URL, got ${JSON.stringify(redirectUri)}`,
+      throw new WeChatArgumentError(
+        'redirectUri',
+        `must be an absolute http(s) URL, got ${JSON.stringify(redirectUri)}`,
       );
     }
-    if (!isWebScope(scope))
-      throw new TypeError(`authorizeUrl: unknown scope ${JSON.stringify(scope)}`);
+    if (!isWebScope(scope)) {
+      throw new WeChatArgumentError(
+        'scope',
+        `must be 'snsapi_base' or 'snsapi_userinfo', got ${JSON.stringify(scope)}`,
+      );
+    }
     if (!STATE.test(state)) {
-      throw new TypeError('authorizeUrl: state must be at most 128 characters of a-zA-Z0-9');
+      throw new WeChatArgumentError('state', 'must be at most 128 characters of a-zA-Z0-9');
     }
     // WeChat checks the parameter order: appid, redirect_uri, response_type, scope, state.
     const query =
@@ -138,8 +149,6 @@ function toWebToken(reply: TokenReply): WebAccessToken {
 
 function checkOpaque(name: string, value: unknown): void {
   if (typeof value !== 'string' || value.length === 0 || value.length > 512) {
-    throw new TypeError(
-      `OAuthService: ${name} must be a non-empty string of at most 512 characters`,
-    );
+    throw new WeChatArgumentError(name, 'must be a non-empty string of at most 512 characters');
   }
 }

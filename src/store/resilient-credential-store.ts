@@ -15,6 +15,7 @@ export class ResilientCredentialStore implements CredentialStore {
   private readonly local = new MemoryCredentialStore();
   private readonly recoveredListeners = new Set<() => void>();
   private degraded = false;
+  private closed = false;
 
   constructor(
     private readonly redis: RedisCredentialStore,
@@ -106,6 +107,7 @@ export class ResilientCredentialStore implements CredentialStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.recoveredListeners.clear();
     await this.local.close();
     await this.redis.close();
@@ -118,13 +120,15 @@ export class ResilientCredentialStore implements CredentialStore {
       if (this.degraded && this.redis.isReady) this.markRecovered();
       return result;
     } catch (error) {
+      // Closed by us: no outage to report and nothing to fall back on; the caller is told so.
+      if (this.closed) throw error;
       this.markDegraded(error as Error);
       return FAILED;
     }
   }
 
   private markDegraded(error: Error): void {
-    if (this.degraded) return;
+    if (this.degraded || this.closed) return;
     this.degraded = true;
     this.logger.warn(
       `Redis is unreachable (${error.message}): serving credentials from memory, ` +

@@ -1,9 +1,10 @@
+import { ERRCODE } from '../api/errcodes.js';
 import {
   WeChatApiError,
   WeChatConfigurationError,
   WeChatTransportError,
 } from '../api/wechat-api.error.js';
-import { type WeChatHttp } from '../api/wechat-http.js';
+import { type WeChatHttp, type WeChatRequest } from '../api/wechat-http.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 import { type FetchedCredential } from './shared-credential.js';
@@ -17,49 +18,57 @@ interface TokenReply {
 const WRONG_SECRET =
   'the AppSecret is wrong: set option appSecret to the current AppSecret (was it reset?)';
 
-/** Fetches the global access_token from `/cgi-bin/token` or `/cgi-bin/stable_token`. */
+/**
+ * Fetches the global access_token from the endpoint option `token.source` names: a GET of
+ * `/cgi-bin/token`, or a POST to `/cgi-bin/stable_token` (which can force a new token).
+ */
 export class AccessTokenFetcher {
+  /** The endpoint in use, `/cgi-bin/token` or `/cgi-bin/stable_token`. */
+  readonly path: string;
+  private readonly request: (force: boolean) => Promise<WeChatRequest>;
   private readonly forceBudget: StableForceBudget;
 
   constructor(
     private readonly http: WeChatHttp,
-    private readonly options: ResolvedWeChatOptions,
+    options: ResolvedWeChatOptions,
     store: CredentialStore,
   ) {
     this.forceBudget = new StableForceBudget(store, options.appId);
+    const credentials = {
+      grant_type: 'client_credential',
+      appid: options.appId,
+      secret: options.appSecret,
+    };
+    // The one place that tells the two sources apart.
+    if (options.token.source === 'stable_token') {
+      this.path = '/cgi-bin/stable_token';
+      this.request = async (force) => ({
+        method: 'POST',
+        path: this.path,
+        body: { ...credentials, force_refresh: force && (await this.forceBudget.take()) },
+        idempotent: true,
+      });
+    } else {
+      this.path = '/cgi-bin/token';
+      this.request = async () => ({
+        method: 'GET',
+        path: this.path,
+        query: credentials,
+        idempotent: true,
+      });
+    }
   }
 
   async fetch(force: boolean): Promise<FetchedCredential> {
-    const { appId, appSecret, token } = this.options;
-    const path = token.source === 'token' ? '/cgi-bin/token' : '/cgi-bin/stable_token';
     try {
-      const reply =
-        token.source === 'token'
-          ? await this.http.request<TokenReply>({
-              method: 'GET',
-              path,
-              query: { grant_type: 'client_credential', appid: appId, secret: appSecret },
-              idempotent: true,
-            })
-          : await this.http.request<TokenReply>({
-              method: 'POST',
-              path,
-              body: {
-                grant_type: 'client_credential',
-                appid: appId,
-                secret: appSecret,
-                force_refresh: force && (await this.forceBudget.take()),
-              },
-              idempotent: true,
-            });
-      return readToken(path, reply);
+      return readToken(this.path, await this.http.request<TokenReply>(await this.request(force)));
     } catch (error) {
       // On the token endpoints 40001 means the AppSecret is wrong, not that a token went stale.
-      if (error instanceof WeChatApiError && error.errcode === 40001) {
+      if (error instanceof WeChatApiError && error.errcode === ERRCODE.INVALID_CREDENTIAL) {
         throw new WeChatConfigurationError({
           errcode: error.errcode,
           errmsg: error.rid ? `${error.errmsg} rid: ${error.rid}` : error.errmsg,
-          path,
+          path: this.path,
           explanation: WRONG_SECRET,
         });
       }

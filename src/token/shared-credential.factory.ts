@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { maxTotalBackoff } from '../common/retry.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
@@ -9,9 +15,14 @@ import { type CredentialSpec, SharedCredential } from './shared-credential.js';
 const LEASE_MARGIN_MS = 1000;
 const MAX_BACKGROUND_RETRY_DELAY_MS = 30_000;
 
-/** Builds the `SharedCredential`s of an account (access_token, tickets) on one store and clock. */
+/**
+ * Builds the `SharedCredential`s of an account (access_token, tickets) on one store and clock,
+ * and closes them before the store closes.
+ */
 @Injectable()
-export class SharedCredentialFactory {
+export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationShutdown {
+  private readonly created: SharedCredential[] = [];
+
   constructor(
     @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
     @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
@@ -26,7 +37,7 @@ export class SharedCredentialFactory {
       retry.attempts * apiBaseUrls.length * httpTimeoutMs +
       maxTotalBackoff(retry) +
       LEASE_MARGIN_MS;
-    return new SharedCredential(
+    const credential = new SharedCredential(
       { label, storeKey: `${appId}:${label}`, upstream, fetch },
       this.store,
       this.scheduler,
@@ -41,5 +52,24 @@ export class SharedCredentialFactory {
       },
       new Logger(`WeChat:${label}`),
     );
+    this.created.push(credential);
+    return credential;
+  }
+
+  /** Refreshes stop; a fetch in flight finishes (within its lease) and stores its credential. */
+  async onModuleDestroy(): Promise<void> {
+    await this.closeAll();
+  }
+
+  /**
+   * Requests the app served while it was closing may have started a fetch since. The module
+   * closes the store after this hook, so the fetch is stored first.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeAll();
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.all(this.created.map((credential) => credential.close()));
   }
 }

@@ -1,5 +1,7 @@
 import { type Logger } from '@nestjs/common';
 import { WeChatConfigurationError, WeChatQuotaError } from '../api/wechat-api.error.js';
+import { settlesWithin } from '../common/settles-within.js';
+import { BeijingDayCounter } from '../store/beijing-day-counter.js';
 import {
   type CredentialStore,
   type StoredCredential,
@@ -20,7 +22,7 @@ export interface CredentialSpec {
   label: string;
   /** The store key, unique per account and credential. */
   storeKey: string;
-  /** The WeChat endpoint it comes from, for the daily fetch counter (`cgi-bin/token`). */
+  /** The WeChat endpoint it comes from, for the daily fetch counter (`/cgi-bin/token`). */
   upstream: string;
   /** `force` asks for a new credential even where WeChat would hand back the current one. */
   fetch(force: boolean): Promise<FetchedCredential>;
@@ -62,6 +64,9 @@ export class SharedCredential {
   private fetches = 0;
   private lockWaits = 0;
   private lastError?: { message: string; at: number };
+  private readonly dailyFetches: BeijingDayCounter;
+  private closing = false;
+  private abandoned = false;
 
   constructor(
     private readonly spec: CredentialSpec,
@@ -70,6 +75,9 @@ export class SharedCredential {
     private readonly timing: CredentialTiming,
     private readonly logger: Logger,
   ) {
+    // Keyed by the path without its leading slash (`…:fetches:cgi-bin/token:2026-05-01`).
+    const upstream = spec.upstream.replace(/^\//, '');
+    this.dailyFetches = new BeijingDayCounter(store, `${spec.storeKey}:fetches:${upstream}`);
     // Another instance stored a newer credential: take it now rather than at our next refresh.
     store.watch?.(spec.storeKey, () => void this.adoptNewerFromStore());
     store.onRecovered?.(() => void this.reconcile());
@@ -100,7 +108,23 @@ export class SharedCredential {
 
   /** Upstream fetches of this credential today (Beijing day), counted by the whole cluster. */
   fetchesToday(): Promise<number> {
-    return this.store.readCounter(this.counterKey());
+    return this.dailyFetches.read();
+  }
+
+  /**
+   * For shutdown, before the store closes: no more refreshes ahead of expiry, and resolves once
+   * the load in flight has stored what it fetched. One that outlasts the lease (the longest a
+   * fetch can take) is abandoned: nothing it does afterwards is logged.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const deadline = Date.now() + this.timing.leaseMs;
+    while (this.inflight) {
+      if (!(await settlesWithin(this.inflight, deadline - Date.now()))) {
+        this.abandoned = true;
+        return;
+      }
+    }
   }
 
   status(): CredentialStatus {
@@ -137,7 +161,7 @@ export class SharedCredential {
   }
 
   private refreshInBackground(): void {
-    if (this.inflight || Date.now() < this.backgroundPausedUntil) return;
+    if (this.closing || this.inflight || Date.now() < this.backgroundPausedUntil) return;
     this.load().catch(() => {
       // fetchUpstream has logged the failure; try again after a pause, not on every call.
       this.backgroundPausedUntil = Date.now() + this.timing.retryDelayMs;
@@ -178,7 +202,8 @@ export class SharedCredential {
         const kept = await this.store.get(storeKey);
         return this.adopt(kept && kept.fetchedAt > fetched.fetchedAt ? kept : fetched);
       } finally {
-        await this.store.releaseLock(this.lockKey, leaseId);
+        // A lease that cannot be released runs out by itself.
+        await this.store.releaseLock(this.lockKey, leaseId).catch(() => undefined);
       }
     }
   }
@@ -203,7 +228,7 @@ export class SharedCredential {
     const latched = this.latchedFailure;
     if (latched && Date.now() < latched.until) throw latched.error;
     this.fetches += 1;
-    this.store.increment(this.counterKey(), COUNTER_TTL_MS).catch(() => undefined);
+    this.dailyFetches.increment().catch(() => undefined);
     // Counted from the moment of asking: conservative for expiry, and later than any earlier ask.
     const fetchedAt = preciseNow();
     try {
@@ -213,6 +238,8 @@ export class SharedCredential {
     } catch (error) {
       const message = (error as Error).message;
       this.lastError = { message, at: Date.now() };
+      // Shutdown gave up on this fetch: the app (and its logger) may be gone.
+      if (this.abandoned) throw error;
       if (error instanceof WeChatConfigurationError || error instanceof WeChatQuotaError) {
         this.latchedFailure = { error, until: Date.now() + this.timing.failureCooldownMs };
         this.logger.error(`Cannot get the ${this.spec.label}: ${message}`);
@@ -224,6 +251,7 @@ export class SharedCredential {
   }
 
   private async adoptNewerFromStore(): Promise<void> {
+    if (this.closing) return;
     try {
       const stored = await this.store.get(this.spec.storeKey);
       const held = this.held;
@@ -240,6 +268,7 @@ export class SharedCredential {
    * WeChat honours: offer ours (the store keeps the newer), then take whatever won.
    */
   private async reconcile(): Promise<void> {
+    if (this.closing) return;
     const held = this.held;
     try {
       if (held) {
@@ -252,18 +281,15 @@ export class SharedCredential {
     await this.adoptNewerFromStore();
   }
 
-  private counterKey(): string {
-    const beijingDay = new Date(Date.now() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-    return `${this.spec.storeKey}:fetches:${this.spec.upstream}:${beijingDay}`;
-  }
-
   private adopt(stored: StoredCredential): TimedCredential {
     const timed = timeCredential(stored, this.timing.refreshAheadMs);
     this.held = timed;
     this.backgroundPausedUntil = 0;
-    this.scheduler.schedule(this.timerName, timed.refreshAt - Date.now(), () =>
-      this.refreshInBackground(),
-    );
+    if (!this.closing) {
+      this.scheduler.schedule(this.timerName, timed.refreshAt - Date.now(), () =>
+        this.refreshInBackground(),
+      );
+    }
     return timed;
   }
 
@@ -275,9 +301,6 @@ export class SharedCredential {
     return `${WECHAT_NAMESPACE}:${this.spec.storeKey}:refresh`;
   }
 }
-
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-const COUNTER_TTL_MS = 2 * 86_400_000;
 
 /** Epoch milliseconds with sub-millisecond precision, comparable across processes. */
 function preciseNow(): number {

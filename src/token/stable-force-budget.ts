@@ -1,9 +1,8 @@
+import { BeijingDayCounter } from '../store/beijing-day-counter.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 
 const FORCES_PER_DAY = 20;
 const SPACING_MS = 30_000;
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-const COUNTER_TTL_MS = 2 * 86_400_000;
 
 /**
  * WeChat allows 20 forced stable_token refreshes a day per account, 30 s apart (a closer one
@@ -11,10 +10,14 @@ const COUNTER_TTL_MS = 2 * 86_400_000;
  * them a normal-mode call is made instead.
  */
 export class StableForceBudget {
+  private readonly forcesToday: BeijingDayCounter;
+
   constructor(
     private readonly store: CredentialStore,
     private readonly appId: string,
-  ) {}
+  ) {
+    this.forcesToday = new BeijingDayCounter(store, `${appId}:stable-force`);
+  }
 
   /** True, and counted, when a forced refresh may be spent now. */
   async take(): Promise<boolean> {
@@ -22,9 +25,7 @@ export class StableForceBudget {
       // A lease nobody releases: it runs out after the spacing, and until then no one forces.
       const spaced = await this.store.acquireLock(`${this.appId}:stable-force:spacing`, SPACING_MS);
       if (!spaced) return false;
-      const day = new Date(Date.now() + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
-      const used = await this.store.increment(`${this.appId}:stable-force:${day}`, COUNTER_TTL_MS);
-      return used <= FORCES_PER_DAY;
+      return (await this.forcesToday.increment()) <= FORCES_PER_DAY;
     } catch {
       // A store that cannot count cannot allow a force: normal mode is always safe.
       return false;

@@ -36,8 +36,9 @@ export class TokenService implements OnApplicationBootstrap {
     @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
   ) {
     const fetcher = new AccessTokenFetcher(http, options, store);
-    const upstream = options.token.source === 'token' ? 'cgi-bin/token' : 'cgi-bin/stable_token';
-    this.credential = credentials.create('access_token', upstream, (force) => fetcher.fetch(force));
+    this.credential = credentials.create('access_token', fetcher.path, (force) =>
+      fetcher.fetch(force),
+    );
   }
 
   /** The current access_token, from memory while it is fresh. */

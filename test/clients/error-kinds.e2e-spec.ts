@@ -4,6 +4,7 @@ import {
   ERRCODES,
   WeChatApiClient,
   WeChatApiError,
+  WeChatArgumentError,
   WeChatConfigurationError,
   WeChatQuotaError,
 } from '../../src/index.js';
@@ -53,6 +54,15 @@ describe('errors say what the caller should do', () => {
     await expect(api.get(PATH)).rejects.toMatchObject({ errcode: 45011 });
     expect(app.emulator.callCount(PATH) - before).toBe(4);
   });
+
+  it.each(['cgi-bin/user/info', '/cgi-bin/../evil', 'https://evil.example/cgi-bin/x', '/a?b=c'])(
+    'refuses the path %j as an argument error',
+    async (path) => {
+      const refusal = await api.get(path).catch((e: unknown) => e);
+      expect(refusal).toBeInstanceOf(WeChatArgumentError);
+      expect(refusal).toMatchObject({ argument: 'path', kind: 'invalid-argument' });
+    },
+  );
 
   it('explains every errcode in the table in words', () => {
     for (const [code, info] of Object.entries(ERRCODES)) {

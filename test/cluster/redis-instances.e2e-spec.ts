@@ -7,12 +7,15 @@ import {
   WeChatModule,
   type WeChatModuleOptions,
 } from '../../src/index.js';
+import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { type WeChatEmulator } from '../../src/testing/index.js';
+import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
 import { REDIS_URL, uniquePrefix } from '../support/redis.js';
-import { emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
+import { APP_ID, emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
 
 const TOKEN = '/cgi-bin/token';
 const PROTECTED = '/cgi-bin/get_api_domain_ip';
+const REFRESH_TIMER = `nestjs-wechat:${APP_ID}:access_token:refresh`;
 
 class LinesLogger implements LoggerService {
   readonly lines: string[] = [];
@@ -80,7 +83,10 @@ describe('instances sharing Redis', () => {
     const statuses = instances.map((m) => m.get(TokenService).status());
     const fetches = statuses.reduce((sum, s) => sum + s.fetches, 0);
     expect(fetches).toBe(rotations + 1);
-    expect(statuses.reduce((sum, s) => sum + s.lockWaits, 0)).toBeGreaterThanOrEqual(0);
+    // No leader: each instance, fetcher or not, waits for the next rotation on a timer of its own.
+    await waitFor('a refresh timer in every instance', () =>
+      instances.every((m) => m.get(RefreshScheduler).names().includes(REFRESH_TIMER)),
+    );
   });
 
   it('counts stable_token forces for the cluster: a second force within 30 s is normal mode', async () => {
@@ -119,5 +125,40 @@ describe('instances sharing Redis', () => {
       ),
     ).toBe(true);
     expect(await tokens.stats()).toMatchObject({ storeDegraded: true, fetchesToday: 1 });
+  });
+
+  it('closing during a token fetch: waits for it, stores the token, logs no outage', async () => {
+    emulator = await startEmulator();
+    const logger = new LinesLogger();
+    const keyPrefix = uniquePrefix();
+    await startInstances(
+      1,
+      emulatorOptions(emulator, { redis: { url: REDIS_URL, keyPrefix } }),
+      logger,
+    );
+    emulator.injectFault(TOKEN, { delayMs: 500 });
+    const token = instances[0].get(TokenService).getAccessToken();
+    let fetchedBeforeClosed = false;
+    void token.then(() => (fetchedBeforeClosed = true));
+    await waitFor('the token request at WeChat', () => emulator.callCount(TOKEN) === 1);
+
+    await instances[0].close();
+    instances = [];
+    expect(fetchedBeforeClosed).toBe(true);
+    const fetched = await token;
+    // Anything the closed instance might still do (release its lock, log) has happened by now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(emulator.callCount(TOKEN)).toBe(1);
+    expect(logger.lines.filter((l) => /unreachable|failed/i.test(l))).toEqual([]);
+    const store = await RedisCredentialStore.connect(
+      { url: REDIS_URL, keyPrefix, operationTimeoutMs: 1000, pollIntervalMs: 5000 },
+      2000,
+    );
+    try {
+      expect(await store.get(`${APP_ID}:access_token`)).toMatchObject({ value: fetched });
+    } finally {
+      await store.close();
+    }
   });
 });

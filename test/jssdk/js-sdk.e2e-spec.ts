@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
-import { JsSdkService, signJsSdk, TokenService } from '../../src/index.js';
+import { JsSdkService, signJsSdk, TokenService, WeChatArgumentError } from '../../src/index.js';
 import { type WeChatEmulator } from '../../src/testing/index.js';
 import {
   APP_ID,
@@ -62,7 +62,9 @@ describe('JsSdkService against the emulator', () => {
   it.each(['', '/relative/path', 'javascript:alert(1)', 'not a url'])(
     'refuses to sign %j with a clear error',
     async (url) => {
-      await expect(jsSdk.sign(url)).rejects.toThrow(/absolute http\(s\) URL/);
+      const refusal = await jsSdk.sign(url).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(WeChatArgumentError);
+      expect(refusal).toMatchObject({ argument: 'url', message: /absolute http\(s\) URL/ });
       expect(emulator.callCount(TICKET)).toBe(0);
     },
   );

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { ERRCODE } from '../errcodes.js';
 import { WeChatApiError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 import { validateMenu } from './menu-validation.js';
 import { type CurrentSelfMenuInfo, type Menu } from './menu.types.js';
-
-const NO_MENU = 46003;
 
 /** The account's custom menu. */
 @Injectable()
@@ -22,7 +21,7 @@ export class MenuClient {
     try {
       return withoutEmptySubMenus((await this.api.get<{ menu: Menu }>('/cgi-bin/menu/get')).menu);
     } catch (error) {
-      if (error instanceof WeChatApiError && error.errcode === NO_MENU) return undefined;
+      if (error instanceof WeChatApiError && error.errcode === ERRCODE.NO_MENU) return undefined;
       throw error;
     }
   }

@@ -49,8 +49,8 @@ const STABLE_RATE_LIMIT: RateLimit = { call_count: 10_000, refresh_second: 60 };
  */
 export class ApiQuotas {
   private readonly used = new Map<string, number>();
-  private day = -1;
-  private month = -1;
+  private day?: string;
+  private month?: string;
   private clears = 0;
 
   constructor(

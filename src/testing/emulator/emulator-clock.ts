@@ -1,3 +1,5 @@
+import { beijingDay, beijingMonth } from '../../common/beijing-day.js';
+
 /** The emulator's notion of time: real time plus an offset that tests move forward. */
 export class EmulatorClock {
   private offsetMs = 0;
@@ -15,14 +17,13 @@ export class EmulatorClock {
     this.offsetMs += ms;
   }
 
-  /** The WeChat quota day: quotas reset at 00:00 Beijing time (UTC+8). */
-  quotaDay(): number {
-    return Math.floor((this.now() + 8 * 3_600_000) / 86_400_000);
+  /** The WeChat quota day, `YYYY-MM-DD`: quotas reset at 00:00 Beijing time (UTC+8). */
+  quotaDay(): string {
+    return beijingDay(this.now());
   }
 
-  /** The calendar month of WeChat's monthly limits, in Beijing time: `year * 12 + month`. */
-  quotaMonth(): number {
-    const beijing = new Date(this.now() + 8 * 3_600_000);
-    return beijing.getUTCFullYear() * 12 + beijing.getUTCMonth();
+  /** The calendar month of WeChat's monthly limits, in Beijing time: `YYYY-MM`. */
+  quotaMonth(): string {
+    return beijingMonth(this.now());
   }
 }

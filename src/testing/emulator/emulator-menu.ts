@@ -1,5 +1,5 @@
 /** A button of the custom menu as stored: a leaf with a type, or a parent of sub buttons. */
-export interface MenuButton {
+export interface EmulatorMenuButton {
   name: string;
   type?: string;
   key?: string;
@@ -8,14 +8,14 @@ export interface MenuButton {
   article_id?: string;
   appid?: string;
   pagepath?: string;
-  sub_button?: MenuButton[];
+  sub_button?: EmulatorMenuButton[];
 }
 
 /** The account's custom menu (one per account): what `menu/create` stored, if anything. */
 export class EmulatorMenu {
-  private buttons?: MenuButton[];
+  private buttons?: EmulatorMenuButton[];
 
-  set(buttons: MenuButton[]): void {
+  set(buttons: EmulatorMenuButton[]): void {
     this.buttons = buttons;
   }
 
@@ -23,7 +23,7 @@ export class EmulatorMenu {
     this.buttons = undefined;
   }
 
-  get(): MenuButton[] | undefined {
+  get(): EmulatorMenuButton[] | undefined {
     return this.buttons && structuredClone(this.buttons);
   }
 }

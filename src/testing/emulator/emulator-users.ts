@@ -29,6 +29,7 @@ export interface EmulatorUserInput {
   qrSceneStr?: string;
 }
 
+/** A user the emulator knows, with every field filled in (what `user(openid)` returns). */
 export interface EmulatorUser extends Required<Omit<EmulatorUserInput, 'unionid'>> {
   unionid?: string;
   /** Has consented to snsapi_userinfo for this account. */

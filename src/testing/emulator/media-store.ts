@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EmulatorClock } from './emulator-clock.js';
 
-export type MediaType = 'image' | 'voice' | 'video' | 'thumb';
+/** The kinds of temporary media the emulator keeps. */
+export type EmulatorMediaType = 'image' | 'voice' | 'video' | 'thumb';
 
 /** Temporary media held on disk, never in memory. */
 export interface StoredMedia {
   mediaId: string;
-  type: MediaType;
+  type: EmulatorMediaType;
   /** Lower-case extension of the uploaded file name, e.g. `jpg`. */
   extension: string;
   path: string;

@@ -1,4 +1,4 @@
-import { type MenuButton } from './emulator-menu.js';
+import { type EmulatorMenuButton } from './emulator-menu.js';
 import { isObject, type JsonObject } from './routes/json-post.js';
 import { type Refusal } from './wechat-error-body.js';
 
@@ -46,7 +46,7 @@ const TOP = { nameBytes: 16, name: 40018, type: 40017, key: 40019, url: 40020 };
 const SUB = { nameBytes: 60, name: 40025, type: 40024, key: 40026, url: 40027 };
 type Level = typeof TOP;
 
-export type MenuCheck = { ok: true; buttons: MenuButton[] } | ({ ok: false } & Refusal);
+export type MenuCheck = { ok: true; buttons: EmulatorMenuButton[] } | ({ ok: false } & Refusal);
 
 /**
  * The checks of `menu/create` (wechat-api.md section 6), with the errcodes of WeChat's global
@@ -62,7 +62,7 @@ export function checkMenu(body: JsonObject): MenuCheck {
   if (!Array.isArray(buttons) || buttons.length < 1 || buttons.length > MAX_TOP) {
     return { ok: false, errcode: 40016 };
   }
-  const stored: MenuButton[] = [];
+  const stored: EmulatorMenuButton[] = [];
   for (const button of buttons) {
     const checked = isParent(button) ? checkParent(button) : checkLeaf(button, TOP);
     if (!checked.ok) return checked;
@@ -71,7 +71,7 @@ export function checkMenu(body: JsonObject): MenuCheck {
   return { ok: true, buttons: stored };
 }
 
-type ButtonCheck = { ok: true; button: MenuButton } | ({ ok: false } & Refusal);
+type ButtonCheck = { ok: true; button: EmulatorMenuButton } | ({ ok: false } & Refusal);
 
 function isParent(button: unknown): button is JsonObject {
   return (
@@ -87,7 +87,7 @@ function checkParent(button: JsonObject): ButtonCheck {
   if (!Array.isArray(subs) || subs.length < 1 || subs.length > MAX_SUB) {
     return { ok: false, errcode: 40023 };
   }
-  const stored: MenuButton[] = [];
+  const stored: EmulatorMenuButton[] = [];
   for (const sub of subs) {
     if (isParent(sub)) return { ok: false, errcode: 40022 };
     const checked = checkLeaf(sub, SUB);
@@ -112,7 +112,7 @@ function checkLeaf(button: unknown, level: Level): ButtonCheck {
   if (absent) return { ok: false, errcode: 47003, errmsg: `argument invalid! ${absent} is empty` };
   const kept = FIELDS.filter((field) => typeof button[field] === 'string');
   const stored = Object.fromEntries(kept.map((field) => [field, button[field]]));
-  return { ok: true, button: stored as unknown as MenuButton };
+  return { ok: true, button: stored as unknown as EmulatorMenuButton };
 }
 
 function sized(value: unknown, maxBytes: number): value is string {

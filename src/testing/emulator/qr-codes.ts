@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { type EmulatorClock } from './emulator-clock.js';
 
+/** The `action_name` of a QR code request. */
 export type QrActionName = 'QR_SCENE' | 'QR_STR_SCENE' | 'QR_LIMIT_SCENE' | 'QR_LIMIT_STR_SCENE';
-export type QrScene = { scene_id: number } | { scene_str: string };
+/** A QR code's scene as WeChat stores it: a number or a string. */
+export type EmulatorQrScene = { scene_id: number } | { scene_str: string };
 
 /** A QR code the account created, as `qrCodes()` lists it. */
-export interface QrCode {
+export interface EmulatorQrCode {
   ticket: string;
   /** The content of the code, `http://weixin.qq.com/q/...`. */
   url: string;
   actionName: QrActionName;
-  scene: QrScene;
+  scene: EmulatorQrScene;
   /** Temporary codes: their lifetime in seconds and when they stop working (epoch ms). */
   expireSeconds?: number;
   expiresAt?: number;
@@ -22,17 +24,21 @@ export interface QrCode {
  * every temporary request makes a new code.
  */
 export class QrCodes {
-  private readonly byTicket = new Map<string, QrCode>();
-  private readonly permanent = new Map<string, QrCode>();
+  private readonly byTicket = new Map<string, EmulatorQrCode>();
+  private readonly permanent = new Map<string, EmulatorQrCode>();
 
   constructor(private readonly clock: EmulatorClock) {}
 
-  createTemporary(actionName: QrActionName, scene: QrScene, expireSeconds: number): QrCode {
+  createTemporary(
+    actionName: QrActionName,
+    scene: EmulatorQrScene,
+    expireSeconds: number,
+  ): EmulatorQrCode {
     const expiresAt = this.clock.now() + expireSeconds * 1000;
     return this.mint({ actionName, scene, expireSeconds, expiresAt });
   }
 
-  createPermanent(actionName: QrActionName, scene: QrScene): QrCode {
+  createPermanent(actionName: QrActionName, scene: EmulatorQrScene): EmulatorQrCode {
     const key = `${actionName}\n${JSON.stringify(scene)}`;
     const existing = this.permanent.get(key);
     if (existing) return existing;
@@ -42,17 +48,17 @@ export class QrCodes {
   }
 
   /** The code of a ticket, while it works. */
-  live(ticket: string): QrCode | undefined {
+  live(ticket: string): EmulatorQrCode | undefined {
     const code = this.byTicket.get(ticket);
     if (!code || (code.expiresAt !== undefined && this.clock.now() >= code.expiresAt)) return;
     return code;
   }
 
-  all(): QrCode[] {
+  all(): EmulatorQrCode[] {
     return [...this.byTicket.values()].map((code) => ({ ...code }));
   }
 
-  private mint(fields: Omit<QrCode, 'ticket' | 'url'>): QrCode {
+  private mint(fields: Omit<EmulatorQrCode, 'ticket' | 'url'>): EmulatorQrCode {
     const url = `http://weixin.qq.com/q/${randomBytes(15).toString('base64url')}`;
     // Real tickets are standard base64 wrapping the url, with + / = that must be URL-encoded.
     const ticket = Buffer.concat([randomBytes(12), Buffer.from(url), randomBytes(8)]).toString(

@@ -46,7 +46,7 @@ export class TokenAuthority {
   private readonly tokens = new Map<string, IssuedToken>();
   private currentToken?: string;
   private currentStable?: string;
-  private quotaDay = -1;
+  private quotaDay?: string;
   private tokenCalls = 0;
   private stableCalls = 0;
   private stableForces = 0;

@@ -4,13 +4,13 @@ import { ApiQuotas } from './api-quotas.js';
 import { CustomerServiceWindow } from './customer-service-window.js';
 import { EmulatorAccount } from './emulator-account.js';
 import { EmulatorClock } from './emulator-clock.js';
-import { EmulatorMenu, type MenuButton } from './emulator-menu.js';
+import { EmulatorMenu, type EmulatorMenuButton } from './emulator-menu.js';
 import { type EmulatorFault, EmulatorRouter } from './emulator-router.js';
 import { EmulatorTags } from './emulator-tags.js';
 import { EmulatorUsers, type EmulatorUser, type EmulatorUserInput } from './emulator-users.js';
-import { MediaStore, type MediaType } from './media-store.js';
+import { MediaStore, type EmulatorMediaType } from './media-store.js';
 import { MessageTemplates } from './message-templates.js';
-import { QrCodes, type QrCode } from './qr-codes.js';
+import { QrCodes, type EmulatorQrCode } from './qr-codes.js';
 import { registerAccountRoutes } from './routes/account.routes.js';
 import { registerAuthorizeRoutes } from './routes/authorize.routes.js';
 import { AVATAR_PREFIX, registerAvatarRoutes } from './routes/avatar.routes.js';
@@ -54,7 +54,7 @@ export interface WeChatEmulatorOptions {
    * Upload limits of `media/upload` in bytes, by type; default WeChat's: image 10 MB, voice
    * 2 MB, video 10 MB, thumb 64 KB.
    */
-  mediaSizeLimits?: Partial<Record<MediaType, number>>;
+  mediaSizeLimits?: Partial<Record<EmulatorMediaType, number>>;
   /** Where uploads are kept, in a fresh folder that `close()` removes; default the OS temp dir. */
   mediaDir?: string;
 }
@@ -141,7 +141,7 @@ export class WeChatEmulator {
     this.media = new MediaStore(this.clock, options.mediaDir);
     const sizeLimits = { ...DEFAULT_MEDIA_SIZE_LIMITS };
     for (const [type, bytes] of Object.entries(options.mediaSizeLimits ?? {})) {
-      sizeLimits[type as MediaType] = positive(`mediaSizeLimits.${type}`, bytes);
+      sizeLimits[type as EmulatorMediaType] = positive(`mediaSizeLimits.${type}`, bytes);
     }
     registerMediaRoutes(this.router, this.tokens, this.media, sizeLimits);
   }
@@ -279,13 +279,13 @@ export class WeChatEmulator {
   }
 
   /** The custom menu as `menu/create` stored it, or undefined when there is none. */
-  menu(): { button: MenuButton[] } | undefined {
+  menu(): { button: EmulatorMenuButton[] } | undefined {
     const buttons = this.customMenu.get();
     return buttons && { button: buttons };
   }
 
   /** The QR codes the account created, with their scenes, oldest first. */
-  qrCodes(): QrCode[] {
+  qrCodes(): EmulatorQrCode[] {
     return this.qrCodeRegistry.all();
   }
 

@@ -5,7 +5,7 @@ import {
   type EmulatorStreamRequest,
   type RawReply,
 } from '../emulator-router.js';
-import { type MediaStore, type MediaType, type StoredMedia } from '../media-store.js';
+import { type MediaStore, type EmulatorMediaType, type StoredMedia } from '../media-store.js';
 import { receiveUpload } from '../multipart-upload.js';
 import { type TokenAuthority } from '../token-authority.js';
 import { errorBody } from '../wechat-error-body.js';
@@ -14,7 +14,7 @@ import { protectedRoute } from './protected-route.js';
 const MB = 1024 * 1024;
 
 /** WeChat's size limits of temporary media, in bytes. */
-export const DEFAULT_MEDIA_SIZE_LIMITS: Readonly<Record<MediaType, number>> = {
+export const DEFAULT_MEDIA_SIZE_LIMITS: Readonly<Record<EmulatorMediaType, number>> = {
   image: 10 * MB,
   voice: 2 * MB,
   video: 10 * MB,
@@ -22,7 +22,7 @@ export const DEFAULT_MEDIA_SIZE_LIMITS: Readonly<Record<MediaType, number>> = {
 };
 
 // Formats by extension (WeChat's list; the bytes are not sniffed) and the size errcode per type.
-const RULES: Record<MediaType, { extensions: string[]; sizeErrcode: number }> = {
+const RULES: Record<EmulatorMediaType, { extensions: string[]; sizeErrcode: number }> = {
   image: { extensions: ['jpg', 'jpeg', 'png', 'gif', 'bmp'], sizeErrcode: 40009 },
   voice: { extensions: ['amr', 'mp3'], sizeErrcode: 40010 },
   video: { extensions: ['mp4'], sizeErrcode: 40011 },
@@ -57,7 +57,7 @@ export function registerMediaRoutes(
   router: EmulatorRouter,
   authority: TokenAuthority,
   store: MediaStore,
-  sizeLimits: Readonly<Record<MediaType, number>>,
+  sizeLimits: Readonly<Record<EmulatorMediaType, number>>,
 ): void {
   router.routeStream(
     '/cgi-bin/media/upload',
@@ -119,7 +119,7 @@ function fileReply(media: StoredMedia): RawReply {
   };
 }
 
-function isMediaType(type: string | null): type is MediaType {
+function isMediaType(type: string | null): type is EmulatorMediaType {
   return type !== null && Object.hasOwn(RULES, type);
 }
 

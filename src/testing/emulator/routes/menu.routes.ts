@@ -1,4 +1,4 @@
-import { type EmulatorMenu, type MenuButton } from '../emulator-menu.js';
+import { type EmulatorMenu, type EmulatorMenuButton } from '../emulator-menu.js';
 import { type EmulatorRouter } from '../emulator-router.js';
 import { checkMenu } from '../menu-rules.js';
 import { type TokenAuthority } from '../token-authority.js';
@@ -34,7 +34,7 @@ export function registerMenuRoutes(
     protectedRoute(authority, () => {
       const buttons = menu.get();
       if (!buttons) return errorBody(46003);
-      const withLists = (button: MenuButton): MenuButton => ({
+      const withLists = (button: EmulatorMenuButton): EmulatorMenuButton => ({
         ...button,
         sub_button: (button.sub_button ?? []).map(withLists),
       });

@@ -1,5 +1,5 @@
 import { type EmulatorRouter } from '../emulator-router.js';
-import { type QrActionName, type QrCodes, type QrScene } from '../qr-codes.js';
+import { type QrActionName, type QrCodes, type EmulatorQrScene } from '../qr-codes.js';
 import { type TokenAuthority } from '../token-authority.js';
 import { errorBody } from '../wechat-error-body.js';
 import { isObject, jsonPost, type JsonObject } from './json-post.js';
@@ -30,7 +30,7 @@ const QR_IMAGE = Buffer.from(
 );
 
 type QrRequest =
-  | { ok: true; actionName: QrActionName; scene: QrScene; permanent: boolean }
+  | { ok: true; actionName: QrActionName; scene: EmulatorQrScene; permanent: boolean }
   | { ok: false; errcode: number };
 
 /**
@@ -93,6 +93,6 @@ function parse(body: JsonObject): QrRequest {
       ? typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= rule.max
       : typeof value === 'string' && value.length >= 1 && value.length <= rule.max;
   if (!fits) return { ok: false, errcode: 40053 };
-  const scene = { [rule.field]: value } as QrScene;
+  const scene = { [rule.field]: value } as EmulatorQrScene;
   return { ok: true, actionName: name as QrActionName, scene, permanent: rule.permanent };
 }

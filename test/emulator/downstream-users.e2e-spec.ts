@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { getJson, postJson, refused } from '../../../test/support/emulator-http.js';
-import { WeChatEmulator } from './wechat-emulator.js';
+import { WeChatEmulator } from '../../src/testing/index.js';
+import { getJson, postJson, refused } from '../support/emulator-http.js';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'emulator-spec-secret-0123456789ab';

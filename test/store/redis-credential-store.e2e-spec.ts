@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { REDIS_URL, uniquePrefix } from '../../test/support/redis.js';
-import { SwitchableProxy } from '../../test/support/switchable-proxy.js';
-import { RedisCredentialStore, type RedisStoreSettings } from './redis-credential-store.js';
+import {
+  RedisCredentialStore,
+  type RedisStoreSettings,
+} from '../../src/store/redis-credential-store.js';
+import { REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { SwitchableProxy } from '../support/switchable-proxy.js';
 
 describe('RedisCredentialStore (real Redis)', () => {
   const opened: RedisCredentialStore[] = [];

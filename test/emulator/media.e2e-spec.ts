@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type WeChatEmulatorOptions, WeChatEmulator } from './wechat-emulator.js';
+import { type WeChatEmulatorOptions, WeChatEmulator } from '../../src/testing/index.js';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'emulator-spec-secret-0123456789ab';

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { WeChatEmulator } from '../../src/testing/index.js';
 import {
   fetchAccessToken,
   getJson,
   OK_REPLY,
   postJson,
   refused,
-} from '../../../test/support/emulator-http.js';
-import { WeChatEmulator } from './wechat-emulator.js';
+} from '../support/emulator-http.js';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'emulator-spec-secret-0123456789ab';
