@@ -18,9 +18,4 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    // The CommonJS consumer apps' own configuration files.
-    files: ['test/consumers/*-cjs-*/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable' } },
-  },
 );

@@ -14,7 +14,12 @@ import { wechatOptions } from './wechat.config.js';
     ScheduleModule.forRoot(),
     HttpModule,
     TerminusModule,
-    WeChatModule.forRootAsync({ useFactory: wechatOptions, isGlobal: true }),
+    WeChatModule.forRootAsync({
+      useFactory: wechatOptions,
+      // Routes are registered before the factory runs: the OAuth callback's path is given here.
+      oauthCallbackPath: '/wechat/oauth/callback',
+      isGlobal: true,
+    }),
   ],
   controllers: [MeController],
   providers: [Heartbeat, OutboundAudit, WeChatHealthIndicator],

@@ -1,27 +1,34 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import axios from 'axios';
+import axios, { type AxiosInstance } from 'axios';
 import { firstValueFrom } from 'rxjs';
 
-/** The app's own outbound calls, and an interceptor on the process-wide axios that logs them all. */
+/**
+ * The app's own outbound calls, and interceptors that log every request of the process-wide axios:
+ * the one the app imports and the one `HttpModule` uses (the same object, unless a test runner
+ * loads axios' ESM and CommonJS builds side by side).
+ */
 @Injectable()
 export class OutboundAudit implements OnModuleDestroy {
   readonly seen: string[] = [];
-  private readonly interceptor: number;
+  private readonly interceptors: [AxiosInstance, number][];
 
   constructor(private readonly http: HttpService) {
-    this.interceptor = axios.interceptors.request.use((config) => {
-      this.seen.push(`${config.url}`);
-      return config;
-    });
+    this.interceptors = [...new Set([axios, http.axiosRef])].map((instance) => [
+      instance,
+      instance.interceptors.request.use((config) => {
+        this.seen.push(`${config.url}`);
+        return config;
+      }),
+    ]);
   }
 
-  /** A call of the app's own, through `@nestjs/axios` (the process-wide axios). */
+  /** A call of the app's own, through `@nestjs/axios`. */
   async ping(url: string): Promise<unknown> {
     return (await firstValueFrom(this.http.get(url))).data;
   }
 
   onModuleDestroy(): void {
-    axios.interceptors.request.eject(this.interceptor);
+    for (const [instance, id] of this.interceptors) instance.interceptors.request.eject(id);
   }
 }

@@ -12,6 +12,17 @@ import { httpAdapter } from '../src/platform.js';
 const APP_ID = 'wx1234567890abcdef';
 const APP_SECRET = 'test-secret-0123456789abcdef';
 
+/** The app reads its WeChat settings from the environment (src/wechat.config.ts). */
+function pointAppAt(emulator: WeChatEmulator): void {
+  Object.assign(process.env, {
+    WECHAT_APP_ID: APP_ID,
+    WECHAT_APP_SECRET: APP_SECRET,
+    WECHAT_EMULATOR_URL: emulator.url,
+    WECHAT_SESSION_SECRET: 'a-session-secret-of-at-least-32-bytes!!',
+    WECHAT_RETRY_DELAY_MS: '1',
+  });
+}
+
 describe('the app against the WeChat emulator', () => {
   let emulator: WeChatEmulator;
   let app: INestApplication;
@@ -19,15 +30,9 @@ describe('the app against the WeChat emulator', () => {
 
   beforeAll(async () => {
     emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
-    emulator.addUser({ openid: 'o_alice', nickname: 'Alice' });
-    emulator.addUser({ openid: 'o_bob', nickname: 'Bob' });
-    Object.assign(process.env, {
-      WECHAT_APP_ID: APP_ID,
-      WECHAT_APP_SECRET: APP_SECRET,
-      WECHAT_EMULATOR_URL: emulator.url,
-      WECHAT_SESSION_SECRET: 'a-session-secret-of-at-least-32-bytes!!',
-      WECHAT_RETRY_DELAY_MS: '1',
-    });
+    emulator.addUser({ openid: 'o_alice_01', nickname: 'Alice' });
+    emulator.addUser({ openid: 'o_bob_0001', nickname: 'Bob' });
+    pointAppAt(emulator);
     const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
     app = moduleRef.createNestApplication(httpAdapter());
     await app.listen(0, '127.0.0.1');
@@ -35,8 +40,8 @@ describe('the app against the WeChat emulator', () => {
   });
 
   afterAll(async () => {
-    await app.close();
-    await emulator.close();
+    await app?.close();
+    await emulator?.close();
   });
 
   it('gets the access_token from the emulator', async () => {
@@ -54,14 +59,14 @@ describe('the app against the WeChat emulator', () => {
   });
 
   it('serves a @WeChatAuth() route to a signed-in user, and switches users', async () => {
-    const alice = await signInAs(baseUrl, emulator, 'o_alice', { path: '/me' });
-    const me = await fetch(`${baseUrl}/me`, { headers: { cookie: alice.cookie } });
+    const alice = await signInAs(baseUrl, emulator, 'o_alice_01', { path: '/me' });
+    const me = await alice.fetch('/me');
     expect(me.status).toBe(200);
-    expect(await me.json()).toMatchObject({ openid: 'o_alice', scope: 'snsapi_base' });
+    expect(await me.json()).toMatchObject({ openid: 'o_alice_01', scope: 'snsapi_base' });
 
-    const bob = await signInAs(baseUrl, emulator, 'o_bob', { path: '/openid' });
+    const bob = await signInAs(baseUrl, emulator, 'o_bob_0001', { path: '/openid' });
     const openid = await fetch(`${baseUrl}/openid`, { headers: { cookie: bob.cookie } });
-    expect(await openid.json()).toEqual({ openid: 'o_bob' });
+    expect(await openid.json()).toEqual({ openid: 'o_bob_0001' });
   });
 
   it('reports health through @nestjs/terminus', async () => {
@@ -105,7 +110,7 @@ describe("the app's own timers", () => {
 
   it('tick as often with WeChatModule as without it', async () => {
     const emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
-    process.env.WECHAT_EMULATOR_URL = emulator.url;
+    pointAppAt(emulator);
     try {
       const without = await ticksPerSecond({
         imports: [ScheduleModule.forRoot()],
