@@ -1,6 +1,8 @@
 import { HttpService } from '@nestjs/axios';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import axios, { type AxiosInstance } from 'axios';
+
+type Interceptable = Pick<AxiosInstance, 'interceptors'>;
 import { firstValueFrom } from 'rxjs';
 
 /**
@@ -11,10 +13,11 @@ import { firstValueFrom } from 'rxjs';
 @Injectable()
 export class OutboundAudit implements OnModuleDestroy {
   readonly seen: string[] = [];
-  private readonly interceptors: [AxiosInstance, number][];
+  private readonly interceptors: [Interceptable, number][];
 
   constructor(private readonly http: HttpService) {
-    this.interceptors = [...new Set([axios, http.axiosRef])].map((instance) => [
+    const instances = new Set<Interceptable>([axios, http.axiosRef]);
+    this.interceptors = [...instances].map((instance) => [
       instance,
       instance.interceptors.request.use((config) => {
         this.seen.push(`${config.url}`);
