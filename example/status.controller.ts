@@ -1,6 +1,6 @@
 import { BadRequestException, Controller, Get, Header, Inject, Query, Req } from '@nestjs/common';
 import { type Request } from 'express';
-import { JsSdkService, TokenService } from '../src/index.js';
+import { JsSdkService, TokenService, WeChatArgumentError } from '../src/index.js';
 import { escapeHtml, page } from './html.js';
 import { WECHAT_CONNECTION_LABEL } from './example.constants.js';
 
@@ -57,7 +57,7 @@ export class StatusController {
     try {
       return await this.jsSdk.sign(url);
     } catch (error) {
-      if (error instanceof TypeError) throw new BadRequestException(error.message);
+      if (error instanceof WeChatArgumentError) throw new BadRequestException(error.message);
       throw error;
     }
   }

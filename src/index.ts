@@ -1,6 +1,11 @@
 export { WeChatModule } from './wechat.module.js';
 export { WECHAT_OPTIONS } from './wechat.constants.js';
-export { type WeChatOptionsFactory } from './wechat.module-definition.js';
+export { InjectCredentialStore, InjectWeChatOptions } from './wechat.decorators.js';
+export type {
+  WeChatModuleAsyncOptions,
+  WeChatModuleRootOptions,
+  WeChatOptionsFactory,
+} from './wechat.module-definition.js';
 export type {
   ResolvedWeChatOptions,
   TokenSource,
@@ -15,8 +20,6 @@ export {
   type StoredCredential,
 } from './store/credential-store.interface.js';
 export { MemoryCredentialStore } from './store/memory-credential-store.js';
-export { RedisCredentialStore, type RedisStoreSettings } from './store/redis-credential-store.js';
-export { ResilientCredentialStore } from './store/resilient-credential-store.js';
 export { JsSdkService, type JsSdkConfig } from './jssdk/js-sdk.service.js';
 export { signJsSdk, type JsSdkSignatureInput } from './jssdk/js-sdk-signature.js';
 export { WeChatApiClient } from './api/wechat-api.client.js';
@@ -67,7 +70,6 @@ export { OAuthService } from './oauth/oauth.service.js';
 export { WeChatAuth } from './oauth/wechat-auth.decorator.js';
 export { WeChatUser } from './oauth/wechat-user.decorator.js';
 export { WeChatAuthGuard } from './oauth/wechat-auth.guard.js';
-export { WeChatAuthenticator, type AuthRequest } from './oauth/web-authenticator.js';
 export {
   WeChatAuthRedirectException,
   WeChatAuthRequiredException,

@@ -15,6 +15,18 @@ export const {
   }))
   .build();
 
+/** What `WeChatModule.forRoot` takes: the options, and `isGlobal`. */
+export type WeChatModuleRootOptions = typeof WECHAT_OPTIONS_TYPE;
+
+/** What `WeChatModule.forRootAsync` takes: `useFactory`/`inject`, `useClass` or `useExisting`, and more. */
+export type WeChatModuleAsyncOptions = typeof WECHAT_ASYNC_OPTIONS_TYPE & {
+  /**
+   * Where the OAuth callback is served, when the factory sets `oauth` (`/wechat/oauth/callback`).
+   * Nest registers routes before the factory runs, so the path is given here.
+   */
+  oauthCallbackPath?: string;
+};
+
 /** What a `useClass` / `useExisting` options factory of `forRootAsync` implements. */
 export interface WeChatOptionsFactory {
   createWeChatOptions(): WeChatModuleOptions | Promise<WeChatModuleOptions>;

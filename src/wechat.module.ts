@@ -1,4 +1,4 @@
-import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AccountClient } from './api/clients/account.client.js';
 import { MediaClient } from './api/clients/media.client.js';
 import { MenuClient } from './api/clients/menu.client.js';
@@ -18,12 +18,22 @@ import { credentialStoreProvider } from './store/credential-store.provider.js';
 import { RefreshScheduler } from './token/refresh-scheduler.js';
 import { SharedCredentialFactory } from './token/shared-credential.factory.js';
 import { TokenService } from './token/token.service.js';
-import { OAuthCallbackController, mountOAuthCallback } from './oauth/oauth-callback.controller.js';
+import {
+  agreeWithMount,
+  callbackMountOf,
+  withOAuthCallback,
+} from './oauth/oauth-callback.mount.js';
+import { OAUTH_CALLBACK_MOUNT } from './oauth/oauth.constants.js';
 import { OAuthStateKeeper } from './oauth/oauth-state.keeper.js';
 import { OAuthService } from './oauth/oauth.service.js';
 import { WeChatAuthenticator } from './oauth/web-authenticator.js';
-import { DEFAULT_CALLBACK_PATH, WECHAT_OPTIONS } from './wechat.constants.js';
-import { WECHAT_MODULE_OPTIONS, WeChatConfigurableModule } from './wechat.module-definition.js';
+import { WECHAT_OPTIONS } from './wechat.constants.js';
+import {
+  WECHAT_MODULE_OPTIONS,
+  WeChatConfigurableModule,
+  type WeChatModuleAsyncOptions,
+  type WeChatModuleRootOptions,
+} from './wechat.module-definition.js';
 
 const TYPED_CLIENTS = [
   UserClient,
@@ -42,12 +52,9 @@ const TYPED_CLIENTS = [
   providers: [
     {
       provide: WECHAT_OPTIONS,
-      inject: [WECHAT_MODULE_OPTIONS],
-      useFactory: (raw: WeChatModuleOptions) => {
-        const options = resolveOptions(raw);
-        mountOAuthCallback(options.oauth?.callbackPath ?? DEFAULT_CALLBACK_PATH);
-        return options;
-      },
+      inject: [WECHAT_MODULE_OPTIONS, OAUTH_CALLBACK_MOUNT],
+      useFactory: (raw: WeChatModuleOptions, mount: string | null) =>
+        resolveOptions(agreeWithMount(raw, mount)),
     },
     credentialStoreProvider,
     RefreshScheduler,
@@ -61,8 +68,9 @@ const TYPED_CLIENTS = [
     WeChatAuthenticator,
     ...TYPED_CLIENTS,
   ],
-  controllers: [OAuthCallbackController],
   exports: [
+    WECHAT_OPTIONS,
+    CREDENTIAL_STORE,
     TokenService,
     WeChatApiClient,
     JsSdkService,
@@ -77,6 +85,17 @@ export class WeChatModule extends WeChatConfigurableModule implements OnApplicat
     @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
   ) {
     super();
+  }
+
+  /** The module with these options; the OAuth callback is mounted when `oauth` is set. */
+  static override forRoot(options: WeChatModuleRootOptions): DynamicModule {
+    return withOAuthCallback(super.forRoot(options), callbackMountOf(options));
+  }
+
+  /** The module with options from a factory; the OAuth callback is mounted at `oauthCallbackPath`. */
+  static override forRootAsync(options: WeChatModuleAsyncOptions): DynamicModule {
+    const { oauthCallbackPath, ...asyncOptions } = options;
+    return withOAuthCallback(super.forRootAsync(asyncOptions), oauthCallbackPath ?? null);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,23 +1,23 @@
-import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { Controller, Get, Query, Req, Res, type Type } from '@nestjs/common';
 import { type AuthRequest, WeChatAuthenticator } from './web-authenticator.js';
 
-/** WeChat sends the browser back here (`oauth.callbackPath`) with `code` and `state`. */
-@Controller()
-export class OAuthCallbackController {
-  constructor(private readonly authenticator: WeChatAuthenticator) {}
+/**
+ * The controller WeChat sends the browser back to, with `code` and `state`, mounted at `path`.
+ * Each `WeChatModule` gets a class of its own, so modules with different paths keep theirs.
+ */
+export function createOAuthCallbackController(path: string): Type<unknown> {
+  @Controller(path)
+  class OAuthCallbackController {
+    constructor(private readonly authenticator: WeChatAuthenticator) {}
 
-  @Get()
-  async callback(
-    @Req() request: AuthRequest,
-    @Res() response: unknown,
-    @Query() query: Record<string, unknown>,
-  ): Promise<void> {
-    await this.authenticator.completeCallback(request, response, query);
+    @Get()
+    async callback(
+      @Req() request: AuthRequest,
+      @Res() response: unknown,
+      @Query() query: Record<string, unknown>,
+    ): Promise<void> {
+      await this.authenticator.completeCallback(request, response, query);
+    }
   }
-}
-
-/** Mounts the callback at the configured path, before the routes are registered. */
-export function mountOAuthCallback(path: string): void {
-  Reflect.defineMetadata(PATH_METADATA, path, OAuthCallbackController);
+  return OAuthCallbackController;
 }

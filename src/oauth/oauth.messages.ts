@@ -1,6 +1,5 @@
 /** What the OAuth callback answers to each kind of bad input: for the person in front of it. */
 export const OAUTH_MESSAGES = {
-  disabled: 'WeChat web authorization is not configured on this server',
   malformedState: 'The sign-in link is broken (missing or malformed state). Please start again.',
   noBrowserBinding:
     'This sign-in was not started in this browser, or cookies are blocked. Please start again.',

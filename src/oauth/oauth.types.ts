@@ -1,4 +1,6 @@
+import { type Type } from '@nestjs/common';
 import { type WebScope } from '../options/wechat-module-options.interface.js';
+import { type WeChatAuthGuard } from './wechat-auth.guard.js';
 
 export type { WebScope };
 
@@ -45,6 +47,8 @@ export interface WeChatAuthUser {
 export interface WeChatAuthOptions {
   /** The scope the route needs; default the module's `oauth.defaultScope`. */
   scope?: WebScope;
+  /** A subclass of `WeChatAuthGuard` to apply instead of it (to shape the 401 or the redirect). */
+  guard?: Type<WeChatAuthGuard>;
 }
 
 /** The wider scope satisfies the narrower. */

@@ -5,23 +5,24 @@ import {
   Inject,
   Injectable,
   Logger,
-  NotFoundException,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { parseCookie } from 'cookie';
+import { ERRCODE } from '../api/errcodes.js';
 import { WeChatApiError } from '../api/wechat-api.error.js';
+import { randomAlphanumeric } from '../common/random-alphanumeric.js';
 import {
   type ResolvedOAuthOptions,
   type ResolvedWeChatOptions,
 } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
-import { WeChatAuthRedirectException, WeChatAuthRequiredException } from './oauth.exceptions.js';
 import { OAUTH_MESSAGES } from './oauth.messages.js';
 import { OAuthService } from './oauth.service.js';
 import { type WebScope, type WeChatAuthUser } from './oauth.types.js';
-import { OAuthStateKeeper, randomAlphanumeric } from './oauth-state.keeper.js';
+import { OAuthStateKeeper } from './oauth-state.keeper.js';
 import { safeReturnPath } from './return-path.js';
 import { SessionCodec } from './session-codec.js';
+import { setCookie } from './set-cookie.js';
 
 /** The parts of an Express or Fastify request used here. */
 export interface AuthRequest {
@@ -35,7 +36,12 @@ const BROWSER_ID = /^[A-Za-z0-9]{32}$/;
 const CODE = /^[A-Za-z0-9_-]{1,512}$/;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 // Errcodes of the code exchange that mean "this code is no good": the user starts again.
-const BAD_CODE = new Set([40029, 40163, 41008, 42003]);
+const BAD_CODE: ReadonlySet<number> = new Set([
+  ERRCODE.INVALID_CODE,
+  ERRCODE.CODE_BEEN_USED,
+  ERRCODE.CODE_MISSING,
+  ERRCODE.CODE_EXPIRED,
+]);
 
 /**
  * Web authorization for `@WeChatAuth()` routes and the OAuth callback: reads the session,
@@ -72,34 +78,37 @@ export class WeChatAuthenticator {
   }
 
   /**
-   * Starts an authorization with `scope` and throws what the client must see: a 302 to WeChat
-   * for a browser page request, a 401 with `authorizeUrl` for anything else.
+   * Starts an authorization with `scope`: remembers a new `state` bound to this browser (by a
+   * cookie set on `response`) and returns WeChat's authorize URL. After signing in, the browser
+   * comes back to this request's own URL (`returnTo: 'request'`, a page load) or to the page that
+   * made it (`'referer'`, an API call), when that is a page of this origin.
    */
-  async challenge(request: AuthRequest, response: unknown, scope: WebScope): Promise<never> {
+  async startAuthorization(
+    request: AuthRequest,
+    response: unknown,
+    { scope, returnTo }: { scope: WebScope; returnTo: 'request' | 'referer' },
+  ): Promise<string> {
     const config = this.requireConfig();
-    const adapter = this.adapterHost.httpAdapter;
-    const isPage = isBrowserPageRequest(request);
     const existing = this.cookies(request)[this.bindingCookie];
     const browserId = existing && BROWSER_ID.test(existing) ? existing : randomAlphanumeric(32);
-    const returnTo = isPage
-      ? (safeReturnPath(adapter.getRequestUrl(request)) ?? '/')
-      : this.refererPath(request);
-    const state = await this.states.issue({ browserId, returnTo, scope });
+    const returnPath =
+      returnTo === 'request'
+        ? (safeReturnPath(this.adapterHost.httpAdapter.getRequestUrl(request)) ?? '/')
+        : this.refererPath(request);
+    const state = await this.states.issue({ browserId, returnTo: returnPath, scope });
     const authorizeUrl = this.oauth.authorizeUrl({
       redirectUri: this.origin(request) + config.callbackPath,
       scope,
       state,
     });
-    adapter.setCookie(response, this.bindingCookie, browserId, {
+    setCookie(this.adapterHost.httpAdapter, response, this.bindingCookie, browserId, {
       httpOnly: true,
       sameSite: 'lax',
       secure: this.secure(request),
       path: '/',
       maxAge: config.stateTtlSeconds,
     });
-    if (!isPage) throw new WeChatAuthRequiredException(authorizeUrl);
-    adapter.setHeader(response, 'Location', authorizeUrl);
-    throw new WeChatAuthRedirectException(authorizeUrl);
+    return authorizeUrl;
   }
 
   /** The OAuth callback: checks state and code, signs the user in, sends them back. */
@@ -108,7 +117,7 @@ export class WeChatAuthenticator {
     response: unknown,
     query: Record<string, unknown>,
   ): Promise<void> {
-    if (!this.config) throw new NotFoundException(OAUTH_MESSAGES.disabled);
+    const config = this.requireConfig();
     const { state, code } = query;
     if (typeof state !== 'string' || !STATE.test(state)) {
       throw new BadRequestException(OAUTH_MESSAGES.malformedState);
@@ -127,18 +136,14 @@ export class WeChatAuthenticator {
 
     const user = await this.signIn(code, pending.scope);
     const adapter = this.adapterHost.httpAdapter;
-    adapter.setCookie(
-      response,
-      this.config.cookie.name,
-      this.sessions!.encode(user, this.config.cookie.maxAgeSeconds),
-      {
-        httpOnly: true,
-        sameSite: this.config.cookie.sameSite,
-        secure: this.secure(request),
-        path: '/',
-        maxAge: this.config.cookie.maxAgeSeconds,
-      },
-    );
+    const { name, sameSite, maxAgeSeconds } = config.cookie;
+    setCookie(adapter, response, name, this.sessions!.encode(user, maxAgeSeconds), {
+      httpOnly: true,
+      sameSite,
+      secure: this.secure(request),
+      path: '/',
+      maxAge: maxAgeSeconds,
+    });
     adapter.redirect(response, 302, safeReturnPath(pending.returnTo) ?? '/');
   }
 
@@ -213,13 +218,4 @@ export class WeChatAuthenticator {
       return '/';
     }
   }
-}
-
-function isBrowserPageRequest(request: AuthRequest): boolean {
-  const accept = request.headers.accept;
-  return (
-    (request.method === 'GET' || request.method === 'HEAD') &&
-    typeof accept === 'string' &&
-    accept.includes('text/html')
-  );
 }

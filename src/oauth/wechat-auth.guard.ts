@@ -1,20 +1,28 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { WeChatOptionsError } from '../options/wechat-options.error.js';
 import { WECHAT_AUTH_METADATA, WECHAT_USER_PROPERTY } from './oauth.constants.js';
+import { WeChatAuthRedirectException, WeChatAuthRequiredException } from './oauth.exceptions.js';
 import { OAUTH_MESSAGES } from './oauth.messages.js';
-import { scopeSatisfies, type WebScope, type WeChatAuthOptions } from './oauth.types.js';
+import {
+  scopeSatisfies,
+  type WebScope,
+  type WeChatAuthOptions,
+  type WeChatAuthUser,
+} from './oauth.types.js';
 import { type AuthRequest, WeChatAuthenticator } from './web-authenticator.js';
 
 /**
  * Lets a request through with a session of sufficient scope (and puts the user on it for
  * `@WeChatUser()`); otherwise sends it to WeChat's authorize page. Applied by `@WeChatAuth()`.
+ * Extend it and override the protected steps to shape the answer (`@WeChatAuth({ guard })`).
  */
 @Injectable()
 export class WeChatAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: WeChatAuthenticator,
+    private readonly adapterHost: HttpAdapterHost,
   ) {
     // Guards are built when routes are registered: a missing setup stops the app at start-up.
     if (!authenticator.enabled) throw new WeChatOptionsError('oauth', OAUTH_MESSAGES.notConfigured);
@@ -22,22 +30,73 @@ export class WeChatAuthGuard implements CanActivate {
 
   // Synchronous for a request with a session: the common case costs no promise.
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<AuthRequest & Record<symbol, unknown>>();
     const scope = this.requiredScope(context);
-    const user = this.authenticator.userFrom(request);
+    const user = this.getUser(context);
     if (user && scopeSatisfies(user.scope, scope)) {
-      request[WECHAT_USER_PROPERTY] = user;
+      context.switchToHttp().getRequest<Record<symbol, unknown>>()[WECHAT_USER_PROPERTY] = user;
       return true;
     }
-    return this.authenticator.challenge(request, http.getResponse(), scope);
+    return this.onUnauthenticated(context, scope);
   }
 
+  /** The scope the route needs: its `@WeChatAuth({ scope })`, else `oauth.defaultScope`. */
   protected requiredScope(context: ExecutionContext): WebScope {
     const options = this.reflector.getAllAndOverride<WeChatAuthOptions | undefined>(
       WECHAT_AUTH_METADATA,
       [context.getHandler(), context.getClass()],
     );
     return options?.scope ?? this.authenticator.defaultScope;
+  }
+
+  /** The user of the request's valid session cookie, or undefined. */
+  protected getUser(context: ExecutionContext): WeChatAuthUser | undefined {
+    return this.authenticator.userFrom(context.switchToHttp().getRequest<AuthRequest>());
+  }
+
+  /**
+   * A request without a session of `scope`: starts an authorization, then redirects a page load
+   * and rejects anything else. Resolve to true to let the request through after all.
+   */
+  protected async onUnauthenticated(context: ExecutionContext, scope: WebScope): Promise<boolean> {
+    const authorizeUrl = await this.startAuthorization(context, scope);
+    if (this.isPageRequest(context)) this.throwAuthorizeRedirect(context, authorizeUrl);
+    else this.throwUnauthorized(context, authorizeUrl);
+    // Reached only when an override returns instead of throwing: Nest answers 403.
+    return false;
+  }
+
+  /** A browser loading a page (GET or HEAD accepting text/html): it is redirected, not refused. */
+  protected isPageRequest(context: ExecutionContext): boolean {
+    const { method, headers } = context.switchToHttp().getRequest<AuthRequest>();
+    const accept = headers.accept;
+    return (
+      (method === 'GET' || method === 'HEAD') &&
+      typeof accept === 'string' &&
+      accept.includes('text/html')
+    );
+  }
+
+  /**
+   * Remembers a new `state` bound to this browser (a cookie on the response) and returns WeChat's
+   * authorize URL. The browser comes back to this page, or for an API call to the page that made it.
+   */
+  protected startAuthorization(context: ExecutionContext, scope: WebScope): Promise<string> {
+    const http = context.switchToHttp();
+    return this.authenticator.startAuthorization(http.getRequest(), http.getResponse(), {
+      scope,
+      returnTo: this.isPageRequest(context) ? 'request' : 'referer',
+    });
+  }
+
+  /** Answers a page load: a 302 to `authorizeUrl` (any exception filter's reply keeps it). */
+  protected throwAuthorizeRedirect(context: ExecutionContext, authorizeUrl: string): void {
+    const response = context.switchToHttp().getResponse<unknown>();
+    this.adapterHost.httpAdapter.setHeader(response, 'Location', authorizeUrl);
+    throw new WeChatAuthRedirectException(authorizeUrl);
+  }
+
+  /** Answers any other request: a 401 whose JSON carries `authorizeUrl`. */
+  protected throwUnauthorized(context: ExecutionContext, authorizeUrl: string): void {
+    throw new WeChatAuthRequiredException(authorizeUrl);
   }
 }

@@ -3,6 +3,12 @@ export { EmulatorClock } from './emulator/emulator-clock.js';
 export { type EmulatorFault } from './emulator/emulator-router.js';
 export type { EmulatorUser, EmulatorUserInput } from './emulator/emulator-users.js';
 export type { SentMessage } from './emulator/sent-messages.js';
-export type { MenuButton } from './emulator/emulator-menu.js';
-export type { QrActionName, QrCode, QrScene } from './emulator/qr-codes.js';
-export type { MediaType } from './emulator/media-store.js';
+export type { EmulatorMenuButton } from './emulator/emulator-menu.js';
+export type { EmulatorQrCode, EmulatorQrScene, QrActionName } from './emulator/qr-codes.js';
+export type { EmulatorMediaType } from './emulator/media-store.js';
+export {
+  signInAs,
+  type SignedInClient,
+  type SignInOptions,
+  type SignInTarget,
+} from './sign-in-as.js';

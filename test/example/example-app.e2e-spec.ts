@@ -3,8 +3,13 @@ import { type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppModule } from '../../example/app.module.js';
-import { connectWeChat, type WeChatConnection } from '../../example/wechat-connection.js';
+import {
+  connectWeChat,
+  DEMO_USERS,
+  type WeChatConnection,
+} from '../../example/wechat-connection.js';
 import { TokenService } from '../../src/index.js';
+import { signInAs } from '../../src/testing/index.js';
 
 describe('the example app on its embedded emulator', () => {
   let connection: WeChatConnection;
@@ -16,7 +21,7 @@ describe('the example app on its embedded emulator', () => {
       imports: [AppModule.register(connection)],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    await app.listen(0, '127.0.0.1');
   });
 
   afterAll(async () => {
@@ -47,5 +52,14 @@ describe('the example app on its embedded emulator', () => {
     });
     await request(app.getHttpServer()).get('/jssdk-config').query({ url: '/relative' }).expect(400);
     await request(app.getHttpServer()).get('/jssdk-config').expect(400);
+  });
+
+  it('greets each demo user by nickname on the signed-in page', async () => {
+    for (const user of DEMO_USERS) {
+      const client = await signInAs(app, connection.emulator!, user.openid, { path: '/hello' });
+      const page = await request(app.getHttpServer()).get('/hello').set('Cookie', client.cookie);
+      expect(page.status).toBe(200);
+      expect(page.text).toContain(user.nickname);
+    }
   });
 });

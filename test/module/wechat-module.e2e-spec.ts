@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
+  type CredentialStore,
+  InjectCredentialStore,
+  InjectWeChatOptions,
   JsSdkService,
+  type ResolvedWeChatOptions,
   TokenService,
   WeChatApiClient,
   WeChatModule,
@@ -102,6 +106,33 @@ describe('WeChatModule', () => {
     await moduleRef.close();
   });
 
+  it('exports its options and store to the importing module, for @InjectWeChatOptions() and @InjectCredentialStore()', async () => {
+    @Injectable()
+    class Consumer {
+      constructor(
+        @InjectWeChatOptions() readonly options: ResolvedWeChatOptions,
+        @InjectCredentialStore() readonly store: CredentialStore,
+      ) {}
+    }
+    @Module({
+      imports: [WeChatModule.forRoot(emulatorOptions(emulator, { retry: { attempts: 2 } }))],
+      providers: [Consumer],
+    })
+    class FeatureModule {}
+
+    const moduleRef = await Test.createTestingModule({ imports: [FeatureModule] }).compile();
+    try {
+      const { options, store } = moduleRef.get(Consumer);
+      // Validated, with the defaults filled in.
+      expect(options).toMatchObject({ appId: APP_ID, retry: { attempts: 2, baseDelayMs: 1000 } });
+      // The very store the token is shared through.
+      const token = await moduleRef.get(TokenService).getAccessToken();
+      await expect(store.get(`${APP_ID}:access_token`)).resolves.toMatchObject({ value: token });
+    } finally {
+      await moduleRef.close();
+    }
+  });
+
   describe('rejects invalid options at startup, naming the option and never the secret', () => {
     // Evaluated when the cases are collected, before the emulator starts: a fixed address.
     const base = (): WeChatModuleOptions => ({
@@ -153,6 +184,38 @@ describe('WeChatModule', () => {
       expect(error).toMatchObject({ option });
       expect((error as Error).message).toContain(`option ${option}`);
       expect((error as Error).message).not.toContain(APP_SECRET);
+    });
+
+    const SESSION_SECRET = 'a-session-secret-of-at-least-32-bytes!!';
+    it.each([
+      [
+        'oauth without oauthCallbackPath',
+        {},
+        { sessionSecret: SESSION_SECRET },
+        'oauthCallbackPath',
+      ],
+      [
+        'oauthCallbackPath without oauth',
+        { oauthCallbackPath: '/auth/wx' },
+        undefined,
+        'oauthCallbackPath',
+      ],
+      [
+        'an oauth.callbackPath other than oauthCallbackPath',
+        { oauthCallbackPath: '/auth/wx' },
+        { sessionSecret: SESSION_SECRET, callbackPath: '/somewhere/else' },
+        'oauth.callbackPath',
+      ],
+    ])('forRootAsync: %s', async (_label, extras, oauth, option) => {
+      const error = await Test.createTestingModule({
+        imports: [
+          WeChatModule.forRootAsync({ ...extras, useFactory: () => ({ ...base(), oauth }) }),
+        ],
+      })
+        .compile()
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WeChatOptionsError);
+      expect(error).toMatchObject({ option });
     });
 
     it('fails the same way through forRootAsync', async () => {

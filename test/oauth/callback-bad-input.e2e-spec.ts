@@ -1,9 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import { OAuthService, WeChatModule, type WeChatModuleOptions } from '../../src/index.js';
+import { OAuthService, type WeChatModuleOptions } from '../../src/index.js';
 import { SessionCodec } from '../../src/oauth/session-codec.js';
 import { type WeChatEmulator } from '../../src/testing/index.js';
 import { emulatorOptions, sleep, startEmulator } from '../support/wechat-test-app.js';
@@ -12,7 +10,6 @@ import { consentForm, TestBrowser, type Visit } from './test-browser.js';
 
 const SESSION_SECRET = 'bad-input-session-secret-0123456789abcdefgh';
 const EXCHANGE = '/sns/oauth2/access_token';
-const CALLBACK = '/wechat/oauth/callback';
 
 describe.each(PLATFORMS)(
   'bad input on %s: a clear 4xx, never a 500, never a session',
@@ -285,22 +282,6 @@ describe.each(PLATFORMS)(
       await expect(startOAuthApp(platform, emulatorOptions(emulator))).rejects.toThrow(
         /Invalid WeChatModule option oauth/,
       );
-    });
-
-    it('the callback of an app without the oauth option is a 404, not a 500', async () => {
-      const moduleRef = await Test.createTestingModule({
-        imports: [WeChatModule.forRoot(emulatorOptions(emulator))],
-      }).compile();
-      app =
-        platform === 'fastify'
-          ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
-          : moduleRef.createNestApplication({ logger: false });
-      await app.listen(0, '127.0.0.1');
-      const { port } = app.getHttpServer().address() as { port: number };
-      const visit = await new TestBrowser().get(
-        `http://localhost:${port}${CALLBACK}?code=a&state=b`,
-      );
-      expect(visit.status).toBe(404);
     });
   },
 );

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
-import { OAuthService, WeChatApiError } from '../../src/index.js';
+import { OAuthService, WeChatApiError, WeChatArgumentError } from '../../src/index.js';
 import { type WeChatEmulator } from '../../src/testing/index.js';
 import {
   APP_ID,
@@ -51,14 +51,16 @@ describe('OAuthService against the emulator', () => {
   });
 
   it.each([
-    [{ redirectUri: '/relative', scope: 'snsapi_base' }, /absolute/],
-    [{ redirectUri: CALLBACK, scope: 'snsapi_login' }, /scope/],
-    [{ redirectUri: CALLBACK, scope: 'snsapi_base', state: 'a-b' }, /state/],
-    [{ redirectUri: CALLBACK, scope: 'snsapi_base', state: 'a'.repeat(129) }, /state/],
-  ])('refuses %j', (params, message) => {
-    expect(() => oauth.authorizeUrl(params as Parameters<OAuthService['authorizeUrl']>[0])).toThrow(
-      message,
+    [{ redirectUri: '/relative', scope: 'snsapi_base' }, 'redirectUri', /absolute/],
+    [{ redirectUri: CALLBACK, scope: 'snsapi_login' }, 'scope', /snsapi_login/],
+    [{ redirectUri: CALLBACK, scope: 'snsapi_base', state: 'a-b' }, 'state', /128/],
+    [{ redirectUri: CALLBACK, scope: 'snsapi_base', state: 'a'.repeat(129) }, 'state', /128/],
+  ])('refuses %j as an argument error', (params, argument, message) => {
+    const refusal = catchError(() =>
+      oauth.authorizeUrl(params as Parameters<OAuthService['authorizeUrl']>[0]),
     );
+    expect(refusal).toBeInstanceOf(WeChatArgumentError);
+    expect(refusal).toMatchObject({ argument, kind: 'invalid-argument', message });
   });
 
   it('exchanges a code, refreshes the token, reads the profile and verifies the token', async () => {
@@ -91,6 +93,16 @@ describe('OAuthService against the emulator', () => {
     await expect(oauth.refreshToken('not-a-refresh-token')).rejects.toMatchObject({
       errcode: 40030,
     });
-    await expect(oauth.exchangeCode('')).rejects.toThrow(TypeError);
+    await expect(oauth.exchangeCode('')).rejects.toThrow(WeChatArgumentError);
+    await expect(oauth.exchangeCode('')).rejects.toMatchObject({ argument: 'code' });
   });
 });
+
+function catchError(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
