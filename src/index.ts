@@ -60,9 +60,11 @@ export {
   WeChatTransportError,
 } from './api/wechat-api.error.js';
 export {
+  ERRCODE,
   ERRCODES,
   describeErrcode,
   type ErrcodeInfo,
+  type KnownErrcode,
   type WeChatErrorKind,
 } from './api/errcodes.js';
 export type { QueryValue, WeChatDownload } from './api/wechat-http.js';

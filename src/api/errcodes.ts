@@ -9,6 +9,7 @@ export type WeChatErrorKind =
   | 'upstream'
   | 'unknown';
 
+/** What an errcode means and what to do about it. */
 export interface ErrcodeInfo {
   kind: WeChatErrorKind;
   /** A sentence for the person reading the log: what happened and what to do. */

@@ -12,6 +12,7 @@ import { ERRCODE } from './errcodes.js';
 import { isJsonContentType, parseJsonReply } from './reply-parser.js';
 import { WeChatApiError, WeChatTransportError } from './wechat-api.error.js';
 
+/** A query-string value; `undefined` leaves the parameter out. */
 export type QueryValue = string | number | boolean | undefined;
 
 /** One call to a WeChat API host. */

@@ -4,6 +4,7 @@ import { WeChatApiClient } from '../wechat-api.client.js';
 import { type WeChatDownload } from '../wechat-http.js';
 import { MultipartBody, type UploadFile } from './multipart-body.js';
 
+/** The kinds of temporary media WeChat stores. */
 export type MediaType = 'image' | 'voice' | 'video' | 'thumb';
 
 /** An uploaded temporary medium (kept 3 days by WeChat). */

@@ -33,6 +33,7 @@ export interface MenuParentButton {
   sub_button: MenuLeafButton[];
 }
 
+/** A custom-menu button: a leaf with an action, or a parent of up to 5 sub-buttons. */
 export type MenuButton = MenuLeafButton | MenuParentButton;
 
 /** A custom menu: 1 to 3 top-level buttons. */

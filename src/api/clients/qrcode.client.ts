@@ -7,6 +7,7 @@ import { WeChatApiClient } from '../wechat-api.client.js';
 /** A parametric QR code: numeric or string scene. */
 export type QrScene = { sceneId: number } | { sceneStr: string };
 
+/** A created QR code: its ticket, lifetime and the URL it encodes. */
 export interface QrCode {
   /** Shows the image through `imageUrl(ticket)`. */
   ticket: string;

@@ -20,8 +20,10 @@ export interface NonFollowerInfo {
   unionid?: string;
 }
 
+/** `user/info`: a follower's profile, or the few fields WeChat gives for a non-follower. */
 export type UserInfo = FollowerInfo | NonFollowerInfo;
 
+/** The language of country, province and city names in user info. */
 export type UserLanguage = 'zh_CN' | 'zh_TW' | 'en';
 
 /** One page of the follower list (`/cgi-bin/user/get`). */
@@ -33,6 +35,7 @@ export interface FollowerPage {
   nextOpenid: string;
 }
 
+/** A user tag of the account (`tags/get`). */
 export interface UserTag {
   id: number;
   name: string;
