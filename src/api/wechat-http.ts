@@ -1,10 +1,16 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { type AxiosError, type AxiosResponse, type ResponseType } from 'axios';
 import { createIsolatedAxios } from '../http/isolated-axios.js';
 import { withRetry } from '../common/retry.js';
+import { settlesWithin } from '../common/settles-within.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { HostSelector } from './host-selector.js';
@@ -47,13 +53,17 @@ const MAX_JSON_ERROR_BYTES = 64 * 1024;
  * carries the URL's query, where tokens and secrets travel.
  */
 @Injectable()
-export class WeChatHttp implements OnApplicationShutdown {
+export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   // Own keep-alive agents: connections are reused, and all of them close with the module.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
   // Never the process-wide axios: the app's interceptors and defaults must not see secrets.
   private readonly axios = createIsolatedAxios();
   private readonly hosts: HostSelector;
+  // Shutdown: calls in flight get `shutdownGraceMs` to finish, then are cut and not retried.
+  private readonly shutdown = new AbortController();
+  private readonly inflight = new Set<Promise<unknown>>();
+  private shutdownStartedAt?: number;
 
   constructor(@Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions) {
     this.hosts = new HostSelector(options.apiBaseUrls);
@@ -98,16 +108,36 @@ export class WeChatHttp implements OnApplicationShutdown {
     return asDownload(response);
   }
 
-  // After the credentials' onModuleDestroy has drained the fetches in flight (Nest 11 runs one
-  // module's onModuleDestroy hooks all at once, which would cut a fetch's socket).
-  onApplicationShutdown(): void {
+  onModuleDestroy(): void {
+    this.shutdownStartedAt ??= Date.now();
+  }
+
+  // Cut only here, after the credentials' onModuleDestroy has drained their fetches (Nest 11
+  // runs one module's onModuleDestroy hooks all at once): the grace counts from shutdown's start.
+  async onApplicationShutdown(): Promise<void> {
+    const graceLeft =
+      (this.shutdownStartedAt ?? Date.now()) + this.options.shutdownGraceMs - Date.now();
+    if (this.inflight.size > 0 && graceLeft > 0) {
+      await settlesWithin(Promise.allSettled([...this.inflight]), graceLeft);
+    }
+    this.shutdown.abort();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
 
   private withRetries<T>(request: WeChatRequest, attempt: () => Promise<T>): Promise<T> {
+    if (this.shutdown.signal.aborted) return Promise.reject(shutDown(request.path));
     const policy = request.sendOnce ? { ...this.options.retry, attempts: 1 } : this.options.retry;
-    return withRetry(policy, (error) => isRetryable(error, request.idempotent), attempt);
+    const work = withRetry(
+      policy,
+      (error) => isRetryable(error, request.idempotent),
+      attempt,
+      this.shutdown.signal,
+    );
+    this.inflight.add(work);
+    const settled = () => void this.inflight.delete(work);
+    work.then(settled, settled);
+    return work;
   }
 
   private async overHosts<D>(
@@ -117,6 +147,7 @@ export class WeChatHttp implements OnApplicationShutdown {
     const hosts = request.sendOnce ? this.hosts.order().slice(0, 1) : this.hosts.order();
     let lastFailure: WeChatTransportError | undefined;
     for (const baseUrl of hosts) {
+      if (this.shutdown.signal.aborted && lastFailure) throw lastFailure;
       try {
         const response = await this.send<D>(baseUrl, request, responseType);
         this.hosts.markUp(baseUrl);
@@ -141,6 +172,7 @@ export class WeChatHttp implements OnApplicationShutdown {
         maxRedirects: 0,
         httpAgent: this.httpAgent,
         httpsAgent: this.httpsAgent,
+        signal: this.shutdown.signal,
       });
     } catch (error) {
       const code = (error as AxiosError).code ?? 'ERR_NETWORK';
@@ -175,10 +207,12 @@ export class WeChatHttp implements OnApplicationShutdown {
         maxContentLength: Infinity,
         httpAgent: this.httpAgent,
         httpsAgent: this.httpsAgent,
+        signal: this.shutdown.signal,
       });
     } catch (error) {
       // axios leaves a failed request's body stream open.
       if (request.body instanceof Readable) request.body.destroy();
+      if (this.shutdown.signal.aborted) throw shutDown(request.path);
       const code = (error as AxiosError).code ?? 'ERR_NETWORK';
       throw new WeChatTransportError(
         request.path,
@@ -201,6 +235,15 @@ function encodeBody(request: WeChatRequest): { data: unknown; headers?: Record<s
     data: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', ...headers },
   };
+}
+
+function shutDown(path: string): WeChatTransportError {
+  return new WeChatTransportError(
+    path,
+    'the WeChat module has shut down',
+    undefined,
+    'ERR_SHUT_DOWN',
+  );
 }
 
 function isRetryable(error: unknown, idempotent: boolean): boolean {

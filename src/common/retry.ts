@@ -20,18 +20,35 @@ export function maxTotalBackoff(policy: RetryPolicy): number {
   return Math.ceil(total * 1.2);
 }
 
-/** Runs `task`, repeating it with exponential backoff while `isRetryable` says so. */
+/**
+ * Runs `task`, repeating it with exponential backoff while `isRetryable` says so; once `stop` is
+ * aborted, no backoff is waited out and no attempt is made any more.
+ */
 export async function withRetry<T>(
   policy: RetryPolicy,
   isRetryable: (error: unknown) => boolean,
   task: () => Promise<T>,
+  stop?: AbortSignal,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await task();
     } catch (error) {
-      if (attempt >= policy.attempts || !isRetryable(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffDelay(policy, attempt)));
+      if (attempt >= policy.attempts || !isRetryable(error) || stop?.aborted) throw error;
+      await backoff(backoffDelay(policy, attempt), stop);
+      if (stop?.aborted) throw error;
     }
   }
+}
+
+function backoff(ms: number, stop?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    stop?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

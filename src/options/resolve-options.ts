@@ -68,6 +68,7 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
       baseDelayMs: numberIn('retry.baseDelayMs', raw.retry?.baseDelayMs, 1000, 0, 60_000),
     },
     httpTimeoutMs: numberIn('httpTimeoutMs', raw.httpTimeoutMs, 10_000, 1, 120_000),
+    shutdownGraceMs: numberIn('shutdownGraceMs', raw.shutdownGraceMs, 5000, 0, 120_000),
     redis: raw.redis && resolveRedis(raw.redis),
     store: raw.store,
     oauth: raw.oauth && resolveOAuth(raw.oauth),

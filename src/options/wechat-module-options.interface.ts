@@ -40,6 +40,11 @@ export interface WeChatModuleOptions {
   /** Timeout of one HTTP request to WeChat; default 10000. */
   httpTimeoutMs?: number;
   /**
+   * On shutdown, how long requests to WeChat in flight may finish before they are cut and their
+   * retries dropped; default 5000.
+   */
+  shutdownGraceMs?: number;
+  /**
    * The shared store of the cluster (needs the `redis` package); default: in-process memory.
    * Every Redis operation gives up after `operationTimeoutMs` (default 1000); start-up waits at
    * most `connectTimeoutMs` (default 2000) for Redis, then runs on its own until Redis answers.
@@ -114,6 +119,7 @@ export interface ResolvedWeChatOptions {
   };
   retry: { attempts: number; baseDelayMs: number };
   httpTimeoutMs: number;
+  shutdownGraceMs: number;
   redis?: { url: string; keyPrefix: string; operationTimeoutMs: number; connectTimeoutMs: number };
   store?: CredentialStore;
   oauth?: ResolvedOAuthOptions;

@@ -56,7 +56,7 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
     return credential;
   }
 
-  /** Refreshes stop; a fetch in flight finishes (within its lease) and stores its credential. */
+  /** Refreshes stop; a fetch in flight finishes (within the grace) and stores its credential. */
   async onModuleDestroy(): Promise<void> {
     await this.closeAll();
   }
@@ -70,6 +70,7 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
   }
 
   private async closeAll(): Promise<void> {
-    await Promise.all(this.created.map((credential) => credential.close()));
+    const { shutdownGraceMs } = this.options;
+    await Promise.all(this.created.map((credential) => credential.close(shutdownGraceMs)));
   }
 }

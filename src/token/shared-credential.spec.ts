@@ -42,7 +42,7 @@ describe('SharedCredential.close (shutdown)', () => {
     await tick();
 
     let closed = false;
-    const closing = credential.close().then(() => (closed = true));
+    const closing = credential.close(60_000).then(() => (closed = true));
     await tick();
     expect(closed).toBe(false);
     answer.resolve({ value: 'fetched-while-closing', expiresInSeconds: 7200 });
@@ -53,18 +53,24 @@ describe('SharedCredential.close (shutdown)', () => {
     expect(scheduled).toEqual([]);
   });
 
-  it('gives up on a fetch that outlasts the lease, and logs nothing of it', async () => {
-    const answer = deferred();
-    const { credential, logged } = setUp(() => answer.promise, 50);
-    const token = credential.get();
-    await tick();
+  it.each([
+    ['the shutdown grace', 5000, 50],
+    ['the lease', 50, 60_000],
+  ])(
+    'gives up on a fetch that outlasts %s, and logs nothing of it',
+    async (_, leaseMs, graceMs) => {
+      const answer = deferred();
+      const { credential, logged } = setUp(() => answer.promise, leaseMs);
+      const token = credential.get();
+      await tick();
 
-    const startedAt = Date.now();
-    await credential.close();
-    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(40);
-    answer.reject(new Error('socket hang up'));
+      const startedAt = Date.now();
+      await credential.close(graceMs);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(40);
+      answer.reject(new Error('socket hang up'));
 
-    await expect(token).rejects.toThrow('socket hang up');
-    expect(logged).toEqual([]);
-  });
+      await expect(token).rejects.toThrow('socket hang up');
+      expect(logged).toEqual([]);
+    },
+  );
 });

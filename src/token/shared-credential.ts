@@ -113,12 +113,12 @@ export class SharedCredential {
 
   /**
    * For shutdown, before the store closes: no more refreshes ahead of expiry, and resolves once
-   * the load in flight has stored what it fetched. One that outlasts the lease (the longest a
-   * fetch can take) is abandoned: nothing it does afterwards is logged.
+   * the load in flight has stored what it fetched. One that outlasts `graceMs` is abandoned:
+   * nothing it does afterwards is logged (the HTTP layer then cuts it).
    */
-  async close(): Promise<void> {
+  async close(graceMs: number): Promise<void> {
     this.closing = true;
-    const deadline = Date.now() + this.timing.leaseMs;
+    const deadline = Date.now() + Math.min(graceMs, this.timing.leaseMs);
     while (this.inflight) {
       if (!(await settlesWithin(this.inflight, deadline - Date.now()))) {
         this.abandoned = true;
