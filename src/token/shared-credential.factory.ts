@@ -10,6 +10,7 @@ import { type ResolvedWeChatOptions } from '../options/wechat-module-options.int
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
+import { claimCredential } from './rival-holders.js';
 import { type CredentialSpec, SharedCredential } from './shared-credential.js';
 
 const LEASE_MARGIN_MS = 1000;
@@ -22,6 +23,7 @@ const MAX_BACKGROUND_RETRY_DELAY_MS = 30_000;
 @Injectable()
 export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationShutdown {
   private readonly created: SharedCredential[] = [];
+  private readonly claims: { release(): void }[] = [];
 
   constructor(
     @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
@@ -31,6 +33,17 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
 
   create(label: string, upstream: string, fetch: CredentialSpec['fetch']): SharedCredential {
     const { appId, apiBaseUrls, retry, httpTimeoutMs, token } = this.options;
+    const storeKey = `${appId}:${label}`;
+    const logger = new Logger(`WeChat:${label}`);
+    const claim = claimCredential(storeKey, this.store);
+    this.claims.push(claim);
+    if (claim.rivals > 0) {
+      logger.warn(
+        `Another WeChatModule in this process holds the ${label} of ${appId} in a store of its own: ` +
+          "each fetches its own from WeChat and invalidates the other's. Import one module " +
+          '(isGlobal: true, or export it from a module of yours), or give them one store.',
+      );
+    }
     // The lease must outlast the slowest fetch: every attempt timing out on every host, plus
     // every backoff.
     const leaseMs =
@@ -38,7 +51,7 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
       maxTotalBackoff(retry) +
       LEASE_MARGIN_MS;
     const credential = new SharedCredential(
-      { label, storeKey: `${appId}:${label}`, upstream, fetch },
+      { label, storeKey, upstream, fetch },
       this.store,
       this.scheduler,
       {
@@ -50,7 +63,7 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
           Math.max(1000, retry.baseDelayMs * 4),
         ),
       },
-      new Logger(`WeChat:${label}`),
+      logger,
     );
     this.created.push(credential);
     return credential;
@@ -72,5 +85,6 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
   private async closeAll(): Promise<void> {
     const { shutdownGraceMs } = this.options;
     await Promise.all(this.created.map((credential) => credential.close(shutdownGraceMs)));
+    for (const claim of this.claims) claim.release();
   }
 }
