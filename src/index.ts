@@ -28,6 +28,7 @@ export type {
   FollowerInfo,
   FollowerPage,
   NonFollowerInfo,
+  TagUserPage,
   UserInfo,
   UserLanguage,
   UserTag,
@@ -35,6 +36,8 @@ export type {
 export { MessageClient } from './api/clients/message.client.js';
 export type {
   CustomMessage,
+  CustomMessageType,
+  CustomNewsArticle,
   SubscribeMessage,
   TemplateData,
   TemplateMessage,

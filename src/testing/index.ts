@@ -2,6 +2,7 @@ export { WeChatEmulator, type WeChatEmulatorOptions } from './emulator/wechat-em
 export { EmulatorClock } from './emulator/emulator-clock.js';
 export { type EmulatorFault } from './emulator/emulator-router.js';
 export type { EmulatorUser, EmulatorUserInput } from './emulator/emulator-users.js';
+export type { EmulatorInteraction } from './emulator/customer-service-window.js';
 export type { SentMessage } from './emulator/sent-messages.js';
 export type { EmulatorMenuButton } from './emulator/emulator-menu.js';
 export type { EmulatorQrCode, EmulatorQrScene, QrActionName } from './emulator/qr-codes.js';

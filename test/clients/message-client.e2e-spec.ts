@@ -100,9 +100,45 @@ describe('MessageClient', () => {
     await expect(messages.sendCustom(text)).rejects.toMatchObject({ errcode: 45015 });
   });
 
+  // https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage:
+  // the message types of the request body, each with its payload object.
+  it('sends every customer-service message type WeChat serves', async () => {
+    const to = { touser: 'o_alice_0001' };
+    const media = 'MEDIA_1';
+    const all = [
+      { ...to, msgtype: 'voice' as const, voice: { media_id: media } },
+      { ...to, msgtype: 'video' as const, video: { media_id: media, thumb_media_id: media } },
+      {
+        ...to,
+        msgtype: 'music' as const,
+        music: { musicurl: 'https://a.test/1.mp3', thumb_media_id: media },
+      },
+      { ...to, msgtype: 'mpnews' as const, mpnews: { media_id: media } },
+      { ...to, msgtype: 'mpnewsarticle' as const, mpnewsarticle: { article_id: 'A1' } },
+      {
+        ...to,
+        msgtype: 'msgmenu' as const,
+        msgmenu: { head_content: '满意吗?', list: [{ id: '101', content: '满意' }] },
+      },
+      { ...to, msgtype: 'wxcard' as const, wxcard: { card_id: 'CARD_1' } },
+      { ...to, msgtype: 'link' as const, link: { title: 'T', url: 'https://a.test' } },
+    ];
+    for (const message of all) {
+      emulator.recordInteraction('o_alice_0001');
+      await messages.sendCustom(message);
+    }
+    expect(emulator.sentMessages().map((m) => m.body.msgtype)).toEqual(all.map((m) => m.msgtype));
+    await expect(
+      messages.sendCustom({ ...to, msgtype: 'msgmenu', msgmenu: { list: [] } }),
+    ).rejects.toBeInstanceOf(WeChatArgumentError);
+    await expect(
+      messages.sendCustom({ ...to, msgtype: 'voice', voice: { media_id: '' } }),
+    ).rejects.toBeInstanceOf(WeChatArgumentError);
+  });
+
   it('refuses an unknown customer-service message type locally', async () => {
     await expect(
-      messages.sendCustom({ touser: 'o_alice_0001', msgtype: 'voice' } as never),
+      messages.sendCustom({ touser: 'o_alice_0001', msgtype: 'sticker' } as never),
     ).rejects.toBeInstanceOf(WeChatArgumentError);
   });
 

@@ -177,7 +177,7 @@ describe('WeChatEmulator messages', () => {
       expect(emulator.sentMessages()).toHaveLength(3);
 
       emulator.recordInteraction('o_alice_0001');
-      expect(await send({ msgtype: 'voice', voice: { media_id: mediaId } })).toEqual(
+      expect(await send({ msgtype: 'sticker', sticker: { media_id: mediaId } })).toEqual(
         refused(40008, /^invalid message type rid: /),
       );
       expect(await send({ text: { content: 'no msgtype' } })).toEqual(refused(40008));

@@ -26,11 +26,7 @@ describe('WeChatEmulator users and tags', () => {
     );
     accessToken = ((await res.json()) as Body).access_token as string;
     emulator.addUser({ openid: 'o_alice_0001', unionid: 'u_alice', subscribeTime: 1_700_000_000 });
-    emulator.addUser({
-      openid: 'o_bob_000002',
-      language: 'en',
-      subscribeScene: 'ADD_SCENE_SEARCH',
-    });
+    emulator.addUser({ openid: 'o_bob_000002', subscribeScene: 'ADD_SCENE_SEARCH' });
     emulator.addUser({ openid: 'o_carol_0003', subscribed: false });
   });
   afterEach(async () => emulator.close());
@@ -40,7 +36,6 @@ describe('WeChatEmulator users and tags', () => {
       expect(await get('/cgi-bin/user/info', { openid: 'o_alice_0001', lang: 'zh_CN' })).toEqual({
         subscribe: 1,
         openid: 'o_alice_0001',
-        language: 'zh_CN',
         subscribe_time: 1_700_000_000,
         unionid: 'u_alice',
         remark: '',
@@ -51,7 +46,7 @@ describe('WeChatEmulator users and tags', () => {
         qr_scene_str: '',
       });
       const bob = await get('/cgi-bin/user/info', { openid: 'o_bob_000002' });
-      expect(bob).toMatchObject({ language: 'en', subscribe_scene: 'ADD_SCENE_SEARCH' });
+      expect(bob).toMatchObject({ subscribe_scene: 'ADD_SCENE_SEARCH' });
       expect(bob).not.toHaveProperty('unionid');
       expect(Math.abs((bob.subscribe_time as number) - Date.now() / 1000)).toBeLessThan(5);
     });

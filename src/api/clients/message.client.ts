@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { WeChatArgumentError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
+import { checkCustomMessage } from './custom-message-check.js';
 import {
   type CustomMessage,
   type SubscribeMessage,
   type TemplateMessage,
 } from './message.types.js';
-
-const CUSTOM_TYPES = new Set(['text', 'image', 'news', 'miniprogrampage']);
 
 /** Messages to users: template messages, customer-service messages, subscription notifications. */
 @Injectable()
@@ -34,14 +33,12 @@ export class MessageClient {
     return String(reply.msgid);
   }
 
-  /** Sends a customer-service message (text, image, news or mini program page). */
+  /**
+   * Sends a customer-service message of any type WeChat serves: text, image, voice, video,
+   * music, news, mpnews, mpnewsarticle, msgmenu, wxcard, miniprogrampage or link.
+   */
   async sendCustom(message: CustomMessage): Promise<void> {
-    if (!CUSTOM_TYPES.has(message?.msgtype)) {
-      throw new WeChatArgumentError('msgtype', `must be one of ${[...CUSTOM_TYPES].join(', ')}`);
-    }
-    if (message.msgtype === 'text' && !message.text?.content) {
-      throw new WeChatArgumentError('text.content', 'must not be empty');
-    }
+    checkCustomMessage(message);
     await this.api.post('/cgi-bin/message/custom/send', message);
   }
 

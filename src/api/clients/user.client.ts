@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { WeChatArgumentError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
-import { type FollowerPage, type UserInfo, type UserLanguage, type UserTag } from './user.types.js';
+import {
+  type FollowerPage,
+  type TagUserPage,
+  type UserInfo,
+  type UserLanguage,
+  type UserTag,
+} from './user.types.js';
 
 const BATCH_MAX = 100;
 const TAGGING_MAX = 50;
@@ -68,13 +74,47 @@ export class UserClient {
 
   /** Creates a tag (name at most 30 bytes); resolves to its id. */
   async createTag(name: string): Promise<number> {
-    if (typeof name !== 'string' || !name || Buffer.byteLength(name) > TAG_NAME_MAX_BYTES) {
-      throw new WeChatArgumentError('name', `must be 1 to ${TAG_NAME_MAX_BYTES} bytes`);
-    }
     const reply = await this.api.post<{ tag: { id: number } }>('/cgi-bin/tags/create', {
-      tag: { name },
+      tag: { name: checkTagName(name) },
     });
     return reply.tag.id;
+  }
+
+  /** Renames a tag (`/cgi-bin/tags/update`); WeChat's own tags 0, 1 and 2 cannot be renamed. */
+  async updateTag(tagId: number, name: string): Promise<void> {
+    await this.api.post('/cgi-bin/tags/update', {
+      tag: { id: checkTagId(tagId), name: checkTagName(name) },
+    });
+  }
+
+  /** The ids of the tags a user carries (`/cgi-bin/tags/getidlist`). */
+  async getUserTagIds(openid: string): Promise<number[]> {
+    const reply = await this.api.post<{ tagid_list: number[] }>('/cgi-bin/tags/getidlist', {
+      openid: checkOpenid(openid),
+    });
+    return reply.tagid_list ?? [];
+  }
+
+  /** One page of a tag's users (`/cgi-bin/user/tag/get`), from after `nextOpenid` on. */
+  async getTagUserPage(tagId: number, nextOpenid = ''): Promise<TagUserPage> {
+    const reply = await this.api.post<{
+      count: number;
+      data?: { openid: string[] };
+      next_openid?: string;
+    }>('/cgi-bin/user/tag/get', { tagid: checkTagId(tagId), next_openid: nextOpenid });
+    const openids = reply.data?.openid ?? [];
+    // WeChat names the last openid of every page, the last page too: an empty page ends the list.
+    return { openids, nextOpenid: reply.count > 0 ? (reply.next_openid ?? '') : '' };
+  }
+
+  /** Every user of a tag, page by page as the iteration goes (`for await`). */
+  async *usersOfTag(tagId: number): AsyncGenerator<string, void, undefined> {
+    let next = '';
+    do {
+      const page = await this.getTagUserPage(tagId, next);
+      yield* page.openids;
+      next = page.nextOpenid;
+    } while (next);
   }
 
   /** The account's tags with their user counts. */
@@ -108,6 +148,13 @@ function checkOpenid(openid: string): string {
     throw new WeChatArgumentError('openid', `is not an openid: ${JSON.stringify(openid)}`);
   }
   return openid;
+}
+
+function checkTagName(name: string): string {
+  if (typeof name !== 'string' || !name || Buffer.byteLength(name) > TAG_NAME_MAX_BYTES) {
+    throw new WeChatArgumentError('name', `must be 1 to ${TAG_NAME_MAX_BYTES} bytes`);
+  }
+  return name;
 }
 
 function checkTagId(tagId: number): number {

@@ -1,8 +1,9 @@
-/** `/cgi-bin/user/info` of a follower (WeChat no longer returns nickname or avatar). */
+/** `/cgi-bin/user/info` of a follower (WeChat no longer returns nickname, avatar or language). */
 export interface FollowerInfo {
   subscribe: 1;
   openid: string;
-  language: string;
+  /** No longer returned by WeChat ("该字段不再提供"); kept for old answers. */
+  language?: string;
   subscribe_time: number;
   unionid?: string;
   remark: string;
@@ -17,6 +18,7 @@ export interface FollowerInfo {
 export interface NonFollowerInfo {
   subscribe: 0;
   openid: string;
+  /** Present when the account is bound to an Open Platform account, follower or not. */
   unionid?: string;
 }
 
@@ -41,4 +43,11 @@ export interface UserTag {
   name: string;
   /** Users carrying the tag. */
   count: number;
+}
+
+/** One page of a tag's users (`/cgi-bin/user/tag/get`). */
+export interface TagUserPage {
+  openids: string[];
+  /** Where the next page starts; empty once the list is done. */
+  nextOpenid: string;
 }

@@ -57,10 +57,11 @@ export function userPickerPage(params: AuthorizeParams, users: EmulatorUser[]): 
   );
 }
 
-/** WeChat's error page for a refused authorize request. */
-export function authorizeErrorPage(errcode: number, message: string): string {
+/** WeChat's error page for a refused authorize request (no errcode where WeChat gives none). */
+export function authorizeErrorPage(errcode: number | undefined, message: string): string {
+  const code = errcode === undefined ? '' : String(errcode);
   return shell(
     '授权失败',
-    `<h1>授权失败</h1><p class="errcode" data-errcode="${errcode}">${errcode} ${escapeHtml(message)}</p>`,
+    `<h1>授权失败</h1><p class="errcode" data-errcode="${code}">${code} ${escapeHtml(message)}</p>`,
   );
 }

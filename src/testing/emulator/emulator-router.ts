@@ -8,7 +8,7 @@ export interface EmulatorRequest {
   method: string;
   path: string;
   query: URLSearchParams;
-  /** The parsed JSON (or form) body of a POST; undefined for GET or an empty body. */
+  /** The parsed JSON body of a POST (a form on `routeForm` routes); undefined when empty. */
   body: unknown;
   /** The raw body bytes (for non-JSON bodies; uploads use a streaming route instead). */
   rawBody: Buffer;
@@ -60,6 +60,7 @@ function isRaw(reply: EmulatorReply): reply is RawReply {
 /** Dispatches requests by path, counts calls and plays injected faults. */
 export class EmulatorRouter {
   private readonly routes = new Map<string, RouteHandler>();
+  private readonly formRoutes = new Set<string>();
   private readonly streamRoutes = new Map<string, StreamRouteHandler>();
   private readonly requestListeners: ((path: string) => void)[] = [];
   private readonly prefixRoutes: [string, RouteHandler][] = [];
@@ -68,6 +69,15 @@ export class EmulatorRouter {
 
   route(path: string, handler: RouteHandler): void {
     this.routes.set(path, handler);
+  }
+
+  /**
+   * A route of the emulator's own HTML pages (the authorize page's buttons): its POST body is
+   * read as a form. WeChat's API routes read JSON whatever the declared content type.
+   */
+  routeForm(path: string, handler: RouteHandler): void {
+    this.routes.set(path, handler);
+    this.formRoutes.add(path);
   }
 
   /**
@@ -128,7 +138,8 @@ export class EmulatorRouter {
     const rawBody = streamHandler ? Buffer.alloc(0) : await readBody(req);
 
     const fault = this.takeFault(path);
-    if (fault?.delayMs) await sleep(fault.delayMs);
+    // A client that gave up (or the emulator closing) ends the delay: no timer outlives it.
+    if (fault?.delayMs && !(await delayWhileOpen(fault.delayMs, res))) return;
     if (fault?.drop) {
       req.socket.destroy();
       return;
@@ -154,14 +165,17 @@ export class EmulatorRouter {
 
     const handler =
       this.routes.get(path) ?? this.prefixRoutes.find(([prefix]) => path.startsWith(prefix))?.[1];
-    if (!handler) return send(res, 404, 'text/plain', `no such WeChat endpoint: ${path}`);
+    // WeChat answers a path it does not serve with 40066 "invalid url" in its JSON shape
+    // (global errcodes: "请检查API的URL是否与文档一致"), not with an HTTP 404.
+    if (!handler) return sendJson(res, errorBody(40066));
 
     let body: unknown;
-    const type = req.headers['content-type'] ?? '';
-    if (rawBody.length > 0 && type.startsWith('application/x-www-form-urlencoded')) {
+    if (rawBody.length > 0 && this.formRoutes.has(path)) {
       body = Object.fromEntries(new URLSearchParams(rawBody.toString('utf8')));
-    } else if (rawBody.length > 0 && !type.startsWith('multipart/')) {
-      // WeChat parses JSON bodies whatever the declared type.
+    } else if (rawBody.length > 0) {
+      // WeChat reads a POST body as JSON whatever the declared Content-Type: PHP's curl and
+      // axios with a string body send `application/x-www-form-urlencoded` and are served.
+      // A body that is not JSON (a real form, say) is "data format error".
       try {
         body = JSON.parse(rawBody.toString('utf8'));
       } catch {
@@ -213,8 +227,19 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
   res.end(body);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; false as soon as the connection closes instead. */
+function delayWhileOpen(ms: number, res: ServerResponse): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      res.off('close', closed);
+      resolve(true);
+    }, ms);
+    function closed() {
+      clearTimeout(timer);
+      resolve(false);
+    }
+    res.once('close', closed);
+  });
 }
 
 /** An HTML page, as the open.weixin.qq.com pages are. */

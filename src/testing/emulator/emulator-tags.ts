@@ -33,13 +33,30 @@ export class EmulatorTags {
   constructor(private readonly users: EmulatorUsers) {}
 
   create(name: string): Outcome<{ id: number; name: string }> {
-    if (name.trim() === '') return { ok: false, errcode: 45157 };
-    if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return { ok: false, errcode: 45158 };
-    if ([...this.tags.values()].includes(name)) return { ok: false, errcode: 45157 };
+    const refused = this.nameRefusal(name);
+    if (refused) return { ok: false, errcode: refused };
     if (this.tags.size - 1 >= MAX_TAGS) return { ok: false, errcode: 45056 };
     const id = this.nextId++;
     this.tags.set(id, name);
     return { ok: true, value: { id, name } };
+  }
+
+  /**
+   * `tags/update`: renames a tag; 0, or 45058 for WeChat's own tags, 45159 for an unknown id,
+   * 45157/45158 for a name `create` would refuse (its own current name is allowed).
+   */
+  rename(id: number, name: string): number {
+    if (SYSTEM_TAG_IDS.has(id)) return 45058;
+    if (!this.tags.has(id)) return 45159;
+    if (this.tags.get(id) === name) return 0;
+    const refused = this.nameRefusal(name);
+    if (refused) return refused;
+    this.tags.set(id, name);
+    return 0;
+  }
+
+  has(id: number): boolean {
+    return this.tags.has(id);
   }
 
   /** Every tag with the number of users carrying it. */
@@ -60,6 +77,12 @@ export class EmulatorTags {
     for (const user of carriers) user.tagIds = user.tagIds.filter((tagId) => tagId !== id);
     this.tags.delete(id);
     return 0;
+  }
+
+  private nameRefusal(name: string): number {
+    if (name.trim() === '') return 45157;
+    if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return 45158;
+    return [...this.tags.values()].includes(name) ? 45157 : 0;
   }
 
   /** `batchtagging` (add) or `batchuntagging` (remove): 0, or the errcode WeChat answers. */

@@ -1,14 +1,13 @@
 import { type EmulatorClock } from './emulator-clock.js';
 
-/** A WeChat user of the emulated account, as `addUser` takes it. */
+/**
+ * A WeChat user of the emulated account, as `addUser` takes it. No sex, place or language:
+ * WeChat has not returned them since 2021 (`/sns/userinfo` answers 0 and empty strings,
+ * `user/info` no longer has `language`).
+ */
 export interface EmulatorUserInput {
   openid: string;
   nickname?: string;
-  /** 0 unknown, 1 male, 2 female. */
-  sex?: 0 | 1 | 2;
-  province?: string;
-  city?: string;
-  country?: string;
   headimgurl?: string;
   /** Only users whose account is bound to an Open Platform account have one. */
   unionid?: string;
@@ -18,8 +17,6 @@ export interface EmulatorUserInput {
   snapshotUser?: boolean;
   /** The account's note on the user (`user/info/updateremark`); default ''. */
   remark?: string;
-  /** The user's client language as `user/info` reports it; default 'zh_CN'. */
-  language?: string;
   /** When the user followed, in epoch seconds; default the emulator clock at `addUser`. */
   subscribeTime?: number;
   /** How the user came to follow (`ADD_SCENE_SEARCH`, ...); default 'ADD_SCENE_QR_CODE'. */
@@ -55,15 +52,10 @@ export class EmulatorUsers {
     }
     const user: EmulatorUser = {
       nickname: `User ${input.openid.slice(-4)}`,
-      sex: 0,
-      province: '',
-      city: '',
-      country: '',
       headimgurl: '',
       subscribed: true,
       snapshotUser: false,
       remark: '',
-      language: 'zh_CN',
       subscribeTime: Math.floor(this.clock.now() / 1000),
       subscribeScene: 'ADD_SCENE_QR_CODE',
       qrScene: 0,

@@ -1,7 +1,5 @@
 import { isObject } from './routes/json-post.js';
-
-// The typed keys of WeChat's current templates limit their values; `thing` is the common one.
-const THING_MAX_CHARS = 20;
+import { fitsKeyType } from './template-value-rules.js';
 
 /** The templates the account has chosen (template messages or subscription notifications). */
 export class MessageTemplates {
@@ -33,9 +31,7 @@ export class MessageTemplates {
       if (typeof value !== 'string' || value === '') {
         return `argument invalid! data.${key}.value is empty`;
       }
-      if (key.startsWith('thing') && [...value].length > THING_MAX_CHARS) {
-        return `argument invalid! data.${key}.value exceeds ${THING_MAX_CHARS} characters`;
-      }
+      if (!fitsKeyType(key, value)) return `argument invalid! data.${key}.value invalid`;
     }
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { ApiQuotas } from './api-quotas.js';
-import { CustomerServiceWindow } from './customer-service-window.js';
+import { CustomerServiceWindow, type EmulatorInteraction } from './customer-service-window.js';
 import { EmulatorAccount } from './emulator-account.js';
 import { EmulatorClock } from './emulator-clock.js';
 import { EmulatorMenu, type EmulatorMenuButton } from './emulator-menu.js';
@@ -19,6 +19,7 @@ import { registerMenuRoutes } from './routes/menu.routes.js';
 import { registerMessageRoutes } from './routes/message.routes.js';
 import { registerQrCodeRoutes } from './routes/qrcode.routes.js';
 import { registerSnsRoutes } from './routes/sns.routes.js';
+import { registerTagQueryRoutes } from './routes/tag-query.routes.js';
 import { registerTagRoutes } from './routes/tag.routes.js';
 import { WebAuthorization } from './web-authorization.js';
 import { registerTicketRoutes } from './routes/ticket.routes.js';
@@ -109,7 +110,7 @@ export class WeChatEmulator {
     };
     this.tokens = new TokenAuthority(this.clock, rules);
     registerTokenRoutes(this.router, this.account, this.tokens);
-    registerTicketRoutes(this.router, this.tokens, ttl);
+    registerTicketRoutes(this.router, this.tokens, this.clock, ttl);
     const quotas = new ApiQuotas(this.clock, this.tokens, {
       token: rules.dailyQuota,
       stable: rules.stableDailyQuota,
@@ -128,6 +129,7 @@ export class WeChatEmulator {
     registerAvatarRoutes(this.router, this.users);
     registerUserRoutes(this.router, this.tokens, this.users);
     registerTagRoutes(this.router, this.tokens, this.tags);
+    registerTagQueryRoutes(this.router, this.tokens, this.tags, this.users);
     registerMessageRoutes(this.router, this.tokens, {
       users: this.users,
       templates: this.templates,
@@ -267,10 +269,13 @@ export class WeChatEmulator {
     this.grants.grant(openid, templateId);
   }
 
-  /** The user writes to the account (or taps its menu): customer-service messages may follow. */
-  recordInteraction(openid: string): void {
+  /**
+   * The user interacts with the account, so customer-service messages may follow: a `message`
+   * (the default) allows 5 within 48 hours; a `menu-click`, `follow` or `scan` 3 within 1 minute.
+   */
+  recordInteraction(openid: string, kind: EmulatorInteraction = 'message'): void {
     this.knownUser('recordInteraction', openid);
-    this.serviceWindow.recordInteraction(openid);
+    this.serviceWindow.recordInteraction(openid, kind);
   }
 
   /** Messages WeChat accepted (template, customer-service, subscription), oldest first. */

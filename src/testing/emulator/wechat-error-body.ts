@@ -29,6 +29,7 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = {
   40027: 'invalid sub button url size',
   40032: 'invalid openid list size',
   40037: 'invalid template_id',
+  40066: 'invalid url',
   40052: 'invalid action name',
   40053: 'invalid action info, please check document',
   40092: 'invalid remark name',
@@ -59,8 +60,12 @@ export const WECHAT_ERRMSG: Readonly<Record<number, string>> = {
   46003: 'menu no exist',
   47001: 'data format error',
   47003: 'argument invalid!',
+  48001: 'api unauthorized',
   48006: 'forbid to clear quota because of reaching the limit',
   76021: 'cgi_path not found, please check',
+  // The docs give no errmsg for 76003; this text is the emulator's.
+  76003: 'invalid cgi_path, it must start with / and leave out the host',
+  76022: 'could not use this cgi_path, no permission',
   89503: 'this ip needs admin confirmation',
 };
 
@@ -70,10 +75,17 @@ export interface Refusal {
   errmsg?: string;
 }
 
-/** A request id in the shape WeChat appends to every errmsg. */
-export function newRid(): string {
-  const hex = randomBytes(12).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 16)}-${hex.slice(16, 24)}`;
+/**
+ * A request id in the shape WeChat appends to every errmsg: three groups of 8 hex digits, the
+ * first the time of the request in epoch seconds (rid `64dd8871-...` was answered on 2023-08-17,
+ * 0x64dd8871 = 1692239985), the others opaque. WeChat's "查询 rid 信息" (getRidInfo) looks them up.
+ */
+export function newRid(nowMs = Date.now()): string {
+  const seconds = Math.floor(nowMs / 1000)
+    .toString(16)
+    .padStart(8, '0');
+  const hex = randomBytes(8).toString('hex');
+  return `${seconds}-${hex.slice(0, 8)}-${hex.slice(8, 16)}`;
 }
 
 /** An error body exactly as WeChat sends it: HTTP 200, errcode, errmsg ending in ` rid: ...`. */

@@ -17,23 +17,32 @@ import {
 } from '../authorize-pages.js';
 
 const ORDER = ['appid', 'redirect_uri', 'response_type', 'scope', 'state'] as const;
-const STATE = /^[A-Za-z0-9]{0,128}$/;
+const STATE = /^[A-Za-z0-9]{1,128}$/;
 
 /**
- * The page errors of `/connect/oauth2/authorize` (wechat-api.md section 4). The numbers the
- * documentation gives are used as given; where it gives none (parameter order, response_type,
- * a malformed state) the emulator uses the nearest documented code and says so in the message.
+ * The page errors of `/connect/oauth2/authorize`, with the codes of the return-code table of
+ * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
+ * ("10003 redirect_uri域名与后台配置不一致, 10005 此公众号并没有这些scope的权限, 10010 scope不能为空,
+ * 10011 redirect_uri不能为空, 10012 appid不能为空, 10013 state不能为空"); `state` is documented as
+ * required ("必须带此参数"), a-zA-Z0-9, at most 128 bytes.
+ *
+ * Where the emulator guesses, and why: the table has no code for a wrong (not empty) appid or a
+ * malformed state, so those use the code of the same parameter (10012, 10013). For parameters out
+ * of order or a response_type other than `code` WeChat documents nothing and users report a
+ * blank page, so the emulator shows its error page without an errcode rather than invent one.
  */
-const PAGE_ERRORS = {
-  order: [10011, 'parameters out of order: appid, redirect_uri, response_type, scope, state'],
+const PAGE_ERRORS: Record<string, readonly [number | undefined, string]> = {
+  order: [undefined, 'parameters out of order: appid, redirect_uri, response_type, scope, state'],
   domain: [10003, 'redirect_uri域名与后台配置不一致'],
   scope: [10005, '此公众号并没有这些scope的权限'],
-  scopeEmpty: [10010, 'scope为空'],
-  redirectEmpty: [10011, 'redirect_uri为空'],
-  appid: [10012, 'appid参数错误'],
-  state: [10013, 'state参数错误: a-zA-Z0-9, at most 128 bytes'],
-  responseType: [10011, 'response_type must be code'],
-} as const;
+  scopeEmpty: [10010, 'scope不能为空'],
+  redirectEmpty: [10011, 'redirect_uri不能为空'],
+  appidEmpty: [10012, 'appid不能为空'],
+  appid: [10012, "appid参数错误 (emulator: this appid is not the account's)"],
+  stateEmpty: [10013, 'state不能为空'],
+  state: [10013, 'state参数错误 (emulator: a-zA-Z0-9, at most 128 bytes)'],
+  responseType: [undefined, 'response_type must be code'],
+};
 
 /** The authorize page, as the browser inside WeChat sees it. */
 export function registerAuthorizeRoutes(
@@ -43,7 +52,7 @@ export function registerAuthorizeRoutes(
   web: WebAuthorization,
   oauthDomains: () => string[],
 ): void {
-  const refuse = (key: keyof typeof PAGE_ERRORS) => {
+  const refuse = (key: string) => {
     const [errcode, message] = PAGE_ERRORS[key];
     return htmlReply(authorizeErrorPage(errcode, message));
   };
@@ -60,14 +69,9 @@ export function registerAuthorizeRoutes(
     if (keys.filter((k) => (ORDER as readonly string[]).includes(k)).join() !== expected.join()) {
       return refuse('order');
     }
-    const {
-      appid,
-      redirect_uri: redirectUri,
-      response_type: responseType,
-      scope,
-      state = '',
-    } = source;
-    if (!appid || appid !== account.appId) return refuse('appid');
+    const { appid, redirect_uri: redirectUri, response_type: responseType, scope, state } = source;
+    if (!appid) return refuse('appidEmpty');
+    if (appid !== account.appId) return refuse('appid');
     if (!redirectUri) return refuse('redirectEmpty');
     let target: URL;
     try {
@@ -79,6 +83,7 @@ export function registerAuthorizeRoutes(
     if (responseType !== 'code') return refuse('responseType');
     if (!scope) return refuse('scopeEmpty');
     if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return refuse('scope');
+    if (!state) return refuse('stateEmpty');
     if (!STATE.test(state)) return refuse('state');
     return { appid, redirect_uri: redirectUri, response_type: responseType, scope, state };
   }
@@ -93,7 +98,10 @@ export function registerAuthorizeRoutes(
   function proceed(params: AuthorizeParams, user: EmulatorUser | undefined): EmulatorReply {
     if (!user) return htmlReply(userPickerPage(params, users.all()));
     const scope = params.scope as WebScope;
-    if (scope === 'snsapi_userinfo' && !user.consented) return htmlReply(consentPage(params, user));
+    // A snapshot-page user is not asked: WeChat's snapshot page "默认对用户屏蔽网页授权弹窗" (shows no
+    // consent popup) and hands the page a virtual account (is_snapshotuser: 1, /sns/userinfo 48001).
+    const ask = scope === 'snsapi_userinfo' && !user.consented && !user.snapshotUser;
+    if (ask) return htmlReply(consentPage(params, user));
     return backTo(params, web.issueCode(user, scope));
   }
 
@@ -105,7 +113,7 @@ export function registerAuthorizeRoutes(
   });
 
   // The user picker's choice: sign in as that user, then carry on.
-  router.route('/connect/oauth2/authorize/signin', (req) => {
+  router.routeForm('/connect/oauth2/authorize/signin', (req) => {
     const form = formOf(req);
     const checked = validate(form, Object.keys(form));
     if (!checked.ok) return checked.reply;
@@ -118,7 +126,7 @@ export function registerAuthorizeRoutes(
   });
 
   // The consent page's Allow or Deny.
-  router.route('/connect/oauth2/authorize/decision', (req) => {
+  router.routeForm('/connect/oauth2/authorize/decision', (req) => {
     const form = formOf(req);
     const checked = validate(form, Object.keys(form));
     if (!checked.ok) return checked.reply;

@@ -17,7 +17,13 @@ const EXTRA_ERRMSG: Record<number, string> = {
 
 const snsError = (errcode: number) => textJsonReply(errorBody(errcode, EXTRA_ERRMSG[errcode]));
 
-/** The `/sns/*` endpoints of web authorization (wechat-api.md section 4). */
+/**
+ * The `/sns/*` endpoints of web authorization (wechat-api.md section 4).
+ *
+ * The IP allow-list is not applied to the code exchange: the docs ask for it on "获取
+ * access_token" (https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Get_access_token.html),
+ * and web authorization's page lists no 40164.
+ */
 export function registerSnsRoutes(
   router: EmulatorRouter,
   account: EmulatorAccount,
@@ -27,8 +33,8 @@ export function registerSnsRoutes(
   // Answered as text/plain, as users report of the real endpoint.
   router.route('/sns/oauth2/access_token', (req) => {
     const q = req.query;
-    const refused = account.checkCredentials(q.get('appid'), q.get('secret'), req.remoteAddress);
-    if (refused) return snsError(refused === 40164 ? 40125 : refused);
+    const refused = account.checkCredentials(q.get('appid'), q.get('secret'));
+    if (refused) return snsError(refused);
     if (q.get('grant_type') !== 'authorization_code') return snsError(40002);
     const code = q.get('code');
     if (!code) return snsError(41008);
@@ -65,19 +71,24 @@ export function registerSnsRoutes(
     });
   });
 
+  // A snapshot-page user is a virtual account: its token cannot read a profile (48001, as the
+  // community reports; the announcement says its data are "虚拟账号数据"). Since 2021-10-20 WeChat
+  // answers sex 0 and empty place names for everyone (the 用户信息接口调整 announcement:
+  // https://developers.weixin.qq.com/community/develop/doc/00028edbe3c58081e7cc834705b801).
   router.route('/sns/userinfo', (req) => {
     const openid = req.query.get('openid');
     const checked = web.checkToken(req.query.get('access_token'), openid);
     if (!checked.ok) return snsError(checked.errcode);
     if (checked.value.scope !== 'snsapi_userinfo') return snsError(48001);
     const user = users.get(openid)!;
+    if (user.snapshotUser) return snsError(48001);
     return {
       openid: user.openid,
       nickname: user.nickname,
-      sex: user.sex,
-      province: user.province,
-      city: user.city,
-      country: user.country,
+      sex: 0,
+      province: '',
+      city: '',
+      country: '',
       headimgurl: user.headimgurl,
       privilege: [],
       ...(user.unionid ? { unionid: user.unionid } : {}),

@@ -15,7 +15,7 @@ const MAX_REMARK_BYTES = 30;
  * `user/info/updateremark`.
  *
  * Choices where WeChat is not documented: `lang` is accepted and ignored (it only chose the
- * language of place names, which WeChat no longer returns); a batch with no entries or more than
+ * language of place names and of `language`, which WeChat no longer returns); a batch with no entries or more than
  * 100 answers 47003; a remark longer than 30 bytes answers 40092 and a remark for a user who
  * does not follow 43004, as the SDKs that checked the docs page by page list them.
  */
@@ -91,15 +91,19 @@ export function registerUserRoutes(
   );
 }
 
-/** `user/info` of one user: the profile fields WeChat still returns, nothing for non-followers. */
+/**
+ * `user/info` of one user, as https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_userinfo
+ * gives it: no `language` ("【注意：该字段不再提供】"); `unionid` "只有在用户将公众号绑定到微信开放平台账号后,
+ * 才会出现" whether or not the user follows, so a non-follower gets subscribe 0, openid and unionid.
+ */
 function userInfo(user: EmulatorUser): object {
-  if (!user.subscribed) return { subscribe: 0, openid: user.openid };
+  const unionid = user.unionid ? { unionid: user.unionid } : {};
+  if (!user.subscribed) return { subscribe: 0, openid: user.openid, ...unionid };
   return {
     subscribe: 1,
     openid: user.openid,
-    language: user.language,
     subscribe_time: user.subscribeTime,
-    ...(user.unionid ? { unionid: user.unionid } : {}),
+    ...unionid,
     remark: user.remark,
     groupid: 0,
     tagid_list: [...user.tagIds],
