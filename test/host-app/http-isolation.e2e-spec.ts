@@ -81,7 +81,11 @@ describe('the library never uses the process-wide axios', () => {
     const oauth = viaToken.get(OAuthService);
     const code = await authorizationCode(
       emulator,
-      oauth.authorizeUrl({ redirectUri: 'http://localhost/cb', scope: 'snsapi_userinfo' }),
+      oauth.authorizeUrl({
+        redirectUri: 'http://localhost/cb',
+        scope: 'snsapi_userinfo',
+        state: 'isolation',
+      }),
     );
     const web = await oauth.exchangeCode(code);
     await oauth.getUserInfo(web.accessToken, web.openid);
