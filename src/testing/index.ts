@@ -13,3 +13,4 @@ export {
   type SignInOptions,
   type SignInTarget,
 } from './sign-in-as.js';
+export * from './store-conformance/index.js';
