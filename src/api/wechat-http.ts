@@ -147,14 +147,17 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     const hosts = request.sendOnce ? this.hosts.order().slice(0, 1) : this.hosts.order();
     let lastFailure: WeChatTransportError | undefined;
     for (const baseUrl of hosts) {
-      if (this.shutdown.signal.aborted && lastFailure) throw lastFailure;
       try {
         const response = await this.send<D>(baseUrl, request, responseType);
         this.hosts.markUp(baseUrl);
         return response;
       } catch (error) {
         // Only a call that got no answer moves on: an answered one may already have taken effect.
-        if (!(error instanceof WeChatTransportError) || !error.isConnectionFailure) throw error;
+        const moveOn =
+          error instanceof WeChatTransportError &&
+          error.isConnectionFailure &&
+          !this.shutdown.signal.aborted;
+        if (!moveOn) throw error;
         this.hosts.markDown(baseUrl);
         lastFailure = error;
       }
@@ -227,10 +230,14 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
 /** JSON for plain values; streams, buffers and strings go as they are. */
 function encodeBody(request: WeChatRequest): { data: unknown; headers?: Record<string, string> } {
   const { body, headers } = request;
-  if (body === undefined || body instanceof Readable || Buffer.isBuffer(body)) {
+  if (
+    body === undefined ||
+    typeof body === 'string' ||
+    body instanceof Readable ||
+    Buffer.isBuffer(body)
+  ) {
     return { data: body, headers };
   }
-  if (typeof body === 'string') return { data: body, headers };
   return {
     data: JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', ...headers },

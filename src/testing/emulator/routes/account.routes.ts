@@ -56,7 +56,7 @@ export function registerAccountRoutes(
   });
 
   // https://developers.weixin.qq.com/doc/service/api/apimanage/api_getapiquota: a cgi_path with
-  // the host or without the leading "/" answers 76003 ("否则都会76003的报错"); "/xxx/sns/xxx" paths
+  // the host or without the leading "/" answers 76003 ("否则都会76003的报错"); paths under "/sns/"
   // 76022 ("这类接口不支持使用该接口"); a path it does not know 76021 ("cgi_path填错了"). A missing
   // cgi_path is the emulator's guess: 76003, as a path without its "/".
   router.route(
