@@ -66,7 +66,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   private shutdownStartedAt?: number;
 
   constructor(@Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions) {
-    this.hosts = new HostSelector(options.apiBaseUrls);
+    this.hosts = new HostSelector(options.apiBaseUrls, options.clock);
   }
 
   /** Sends the request and resolves to WeChat's JSON answer. */

@@ -48,7 +48,7 @@ export class JsSdkService {
   async sign(url: string): Promise<JsSdkConfig> {
     const pageUrl = checkPageUrl(url);
     const nonceStr = randomAlphanumeric(16);
-    const timestamp = Math.floor(Date.now() / 1000);
+    const timestamp = Math.floor(this.options.clock.now() / 1000);
     const ticket = await this.ticket.get();
     return {
       appId: this.options.appId,

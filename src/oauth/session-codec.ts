@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { isWebScope, type WeChatAuthUser } from './oauth.types.js';
 
 const VERSION = 'v1';
@@ -13,11 +14,14 @@ export class SessionCodec {
   // Cookies already verified, so a returning browser costs a map lookup, not an HMAC.
   private readonly verified = new Map<string, { user: WeChatAuthUser; expiresAt: number }>();
 
-  constructor(private readonly secret: string) {}
+  constructor(
+    private readonly secret: string,
+    private readonly clock: WeChatClock = systemClock,
+  ) {}
 
   encode(user: WeChatAuthUser, maxAgeSeconds: number): string {
     const payload = Buffer.from(
-      JSON.stringify({ user, exp: Math.floor(Date.now() / 1000) + maxAgeSeconds }),
+      JSON.stringify({ user, exp: Math.floor(this.clock.now() / 1000) + maxAgeSeconds }),
     ).toString('base64url');
     return `${VERSION}.${payload}.${this.sign(payload)}`;
   }
@@ -27,7 +31,7 @@ export class SessionCodec {
     if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return undefined;
     const cached = this.verified.get(cookie);
     if (cached) {
-      if (cached.expiresAt > Date.now()) return copyOf(cached.user);
+      if (cached.expiresAt > this.clock.now()) return copyOf(cached.user);
       this.verified.delete(cookie);
     }
     const session = this.verify(cookie);
@@ -48,7 +52,7 @@ export class SessionCodec {
         user: WeChatAuthUser;
         exp: number;
       };
-      if (typeof exp !== 'number' || exp * 1000 <= Date.now()) return undefined;
+      if (typeof exp !== 'number' || exp * 1000 <= this.clock.now()) return undefined;
       if (typeof user?.openid !== 'string' || !isWebScope(user.scope)) return undefined;
       return { user, expiresAt: exp * 1000 };
     } catch {

@@ -60,7 +60,7 @@ export class WeChatAuthenticator {
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.config = options.oauth;
-    this.sessions = options.oauth && new SessionCodec(options.oauth.sessionSecret);
+    this.sessions = options.oauth && new SessionCodec(options.oauth.sessionSecret, options.clock);
   }
 
   get enabled(): boolean {

@@ -1,3 +1,4 @@
+import { isWeChatClock, systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import {
   type ResolvedOAuthOptions,
   type ResolvedWeChatOptions,
@@ -71,8 +72,17 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     shutdownGraceMs: numberIn('shutdownGraceMs', raw.shutdownGraceMs, 5000, 0, 120_000),
     redis: raw.redis && resolveRedis(raw.redis),
     store: raw.store,
+    clock: resolveClock(raw.clock),
     oauth: raw.oauth && resolveOAuth(raw.oauth),
   };
+}
+
+function resolveClock(clock: unknown): WeChatClock {
+  if (clock === undefined) return systemClock;
+  if (!isWeChatClock(clock)) {
+    throw new WeChatOptionsError('clock', 'must have now() and setTimer() (see WeChatClock)');
+  }
+  return clock;
 }
 
 function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {

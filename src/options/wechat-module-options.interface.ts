@@ -1,3 +1,4 @@
+import { type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 
 /** Where the global access_token comes from (wechat-api.md sections 1 and 2). */
@@ -57,6 +58,11 @@ export interface WeChatModuleOptions {
   };
   /** A store of your own (takes precedence over `redis`). */
   store?: CredentialStore;
+  /**
+   * Where the library reads the time and sets its timers; default the system's. Tests pass the
+   * `TestClock` of `nestjs-wechat/testing` (shared with the emulator) to move time forward.
+   */
+  clock?: WeChatClock;
   /** Web authorization (网页授权) for `@WeChatAuth()` routes. */
   oauth?: {
     /** Where WeChat sends the browser back; default `/wechat/oauth/callback`. */
@@ -122,5 +128,6 @@ export interface ResolvedWeChatOptions {
   shutdownGraceMs: number;
   redis?: { url: string; keyPrefix: string; operationTimeoutMs: number; connectTimeoutMs: number };
   store?: CredentialStore;
+  clock: WeChatClock;
   oauth?: ResolvedOAuthOptions;
 }

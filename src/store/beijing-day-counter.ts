@@ -1,3 +1,4 @@
+import { type WeChatClock } from '../clock/wechat-clock.js';
 import { beijingDay } from '../common/beijing-day.js';
 import { type CredentialStore } from './credential-store.interface.js';
 
@@ -9,6 +10,7 @@ export class BeijingDayCounter {
   constructor(
     private readonly store: CredentialStore,
     private readonly key: string,
+    private readonly clock: WeChatClock,
   ) {}
 
   /** Adds one to today's count; the new count. */
@@ -22,6 +24,6 @@ export class BeijingDayCounter {
   }
 
   private todayKey(): string {
-    return `${this.key}:${beijingDay(Date.now())}`;
+    return `${this.key}:${beijingDay(this.clock.now())}`;
   }
 }

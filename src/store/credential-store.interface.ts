@@ -3,6 +3,11 @@ export interface StoredCredential {
   value: string;
   fetchedAt: number;
   expiresAt: number;
+  /**
+   * Set when WeChat answered a refresh with the credential it had already given (it renews a
+   * jsapi_ticket only once it expires): asking again before this moment brings nothing new.
+   */
+  renewableAt?: number;
 }
 
 /**

@@ -12,12 +12,13 @@ export const credentialStoreProvider: Provider = {
   inject: [WECHAT_OPTIONS],
   useFactory: async (options: ResolvedWeChatOptions): Promise<CredentialStore> => {
     if (options.store) return options.store;
-    if (!options.redis) return new MemoryCredentialStore();
+    const { clock } = options;
+    if (!options.redis) return new MemoryCredentialStore(clock);
     const { url, keyPrefix, operationTimeoutMs, connectTimeoutMs } = options.redis;
     const redis = await RedisCredentialStore.connect(
-      { url, keyPrefix, operationTimeoutMs, pollIntervalMs: 500 },
+      { url, keyPrefix, operationTimeoutMs, pollIntervalMs: 500, clock },
       connectTimeoutMs,
     );
-    return new ResilientCredentialStore(redis, new Logger('WeChat:store'));
+    return new ResilientCredentialStore(redis, new Logger('WeChat:store'), clock);
   },
 };

@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { KeyWaiters } from './key-waiters.js';
 
 const MAX_ENTRIES = 100_000;
 
-/** The default store: one process, no sharing. Also the fallback of a shared store in an outage. */
+/**
+ * The default store: one process, no sharing. Also the fallback of a shared store in an outage.
+ * Leases, counters and entries expire on `clock` (the module's).
+ */
 export class MemoryCredentialStore implements CredentialStore {
   private readonly credentials = new Map<string, StoredCredential>();
   private readonly locks = new Map<string, { leaseId: string; until: number }>();
   private readonly counters = new Map<string, { count: number; until: number }>();
-  private readonly waiters = new KeyWaiters();
+  private readonly waiters: KeyWaiters;
   private readonly entries = new Map<string, { value: string; until: number }>();
+
+  constructor(private readonly clock: WeChatClock = systemClock) {
+    this.waiters = new KeyWaiters(clock);
+  }
 
   async get(key: string): Promise<StoredCredential | undefined> {
     return this.credentials.get(key);
@@ -31,9 +39,9 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
     const held = this.locks.get(key);
-    if (held && held.until > Date.now()) return undefined;
+    if (held && held.until > this.clock.now()) return undefined;
     const leaseId = randomUUID();
-    this.locks.set(key, { leaseId, until: Date.now() + leaseMs });
+    this.locks.set(key, { leaseId, until: this.clock.now() + leaseMs });
     return leaseId;
   }
 
@@ -46,7 +54,7 @@ export class MemoryCredentialStore implements CredentialStore {
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    const now = Date.now();
+    const now = this.clock.now();
     const current = this.counters.get(key);
     const counter = current && current.until > now ? current : { count: 0, until: now + ttlMs };
     counter.count += 1;
@@ -56,19 +64,19 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async readCounter(key: string): Promise<number> {
     const counter = this.counters.get(key);
-    return counter && counter.until > Date.now() ? counter.count : 0;
+    return counter && counter.until > this.clock.now() ? counter.count : 0;
   }
 
   async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
     if (this.entries.size >= MAX_ENTRIES) this.evictEntries();
     this.entries.delete(key);
-    this.entries.set(key, { value, until: Date.now() + ttlMs });
+    this.entries.set(key, { value, until: this.clock.now() + ttlMs });
   }
 
   async takeEntry(key: string): Promise<string | undefined> {
     const entry = this.entries.get(key);
     this.entries.delete(key);
-    return entry && entry.until > Date.now() ? entry.value : undefined;
+    return entry && entry.until > this.clock.now() ? entry.value : undefined;
   }
 
   async close(): Promise<void> {
@@ -78,7 +86,7 @@ export class MemoryCredentialStore implements CredentialStore {
   // Expired entries go first; if all are alive, the oldest go (a flood of unauthenticated
   // requests must not grow memory without bound).
   private evictEntries(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [key, entry] of this.entries) if (entry.until <= now) this.entries.delete(key);
     for (const key of this.entries.keys()) {
       if (this.entries.size < MAX_ENTRIES * 0.9) break;

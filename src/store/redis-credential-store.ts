@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { KeyWaiters } from './key-waiters.js';
 import { DELETE_IF_VALUE, INCREMENT, RELEASE_LOCK, SET_IF_NEWER } from './redis-scripts.js';
@@ -11,6 +12,11 @@ export interface RedisStoreSettings {
   operationTimeoutMs: number;
   /** Waiters re-check at least this often, in case a change notice was missed. */
   pollIntervalMs: number;
+  /**
+   * The module's clock, for the time left to a credential (its key's TTL); default real time.
+   * What Redis itself expires (leases, entries, counters) runs on Redis's time.
+   */
+  clock?: WeChatClock;
 }
 
 // The few node-redis calls used here; the `redis` package itself is an optional peer.
@@ -98,15 +104,15 @@ export class RedisCredentialStore implements CredentialStore {
   }
 
   async set(key: string, credential: StoredCredential): Promise<void> {
-    const ttlMs = Math.floor(credential.expiresAt - Date.now());
+    const ttlMs = Math.floor(credential.expiresAt - (this.settings.clock ?? systemClock).now());
     if (ttlMs <= 0) return;
-    const { value, fetchedAt, expiresAt } = credential;
+    const { value, fetchedAt, expiresAt, renewableAt } = credential;
     await this.timed(
       'SET',
       this.client.eval(SET_IF_NEWER, {
         keys: [this.k(key)],
         arguments: [
-          JSON.stringify({ value, fetchedAt, expiresAt }),
+          JSON.stringify({ value, fetchedAt, expiresAt, renewableAt }),
           String(fetchedAt),
           String(ttlMs),
           this.channel,

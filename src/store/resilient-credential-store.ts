@@ -1,4 +1,5 @@
 import { type Logger } from '@nestjs/common';
+import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { MemoryCredentialStore } from './memory-credential-store.js';
 import { type RedisCredentialStore } from './redis-credential-store.js';
@@ -12,7 +13,7 @@ const LOCAL_LEASE = 'local:';
  * and then the recovery listeners make the cluster converge again.
  */
 export class ResilientCredentialStore implements CredentialStore {
-  private readonly local = new MemoryCredentialStore();
+  private readonly local: MemoryCredentialStore;
   private readonly recoveredListeners = new Set<() => void>();
   private degraded = false;
   private closed = false;
@@ -20,7 +21,9 @@ export class ResilientCredentialStore implements CredentialStore {
   constructor(
     private readonly redis: RedisCredentialStore,
     private readonly logger: Logger,
+    clock: WeChatClock = systemClock,
   ) {
+    this.local = new MemoryCredentialStore(clock);
     redis.onReady(() => this.markRecovered());
     redis.onError((error) => this.markDegraded(error));
     if (!redis.isReady) this.markDegraded(new Error('no answer at start-up'));

@@ -33,7 +33,7 @@ export class AccessTokenFetcher {
     options: ResolvedWeChatOptions,
     store: CredentialStore,
   ) {
-    this.forceBudget = new StableForceBudget(store, options.appId);
+    this.forceBudget = new StableForceBudget(store, options.appId, options.clock);
     const credentials = {
       grant_type: 'client_credential',
       appid: options.appId,

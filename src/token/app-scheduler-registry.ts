@@ -4,7 +4,7 @@ import { type ModuleRef } from '@nestjs/core';
 export interface TimeoutRegistry {
   doesExist(type: 'timeout', name: string): boolean;
   getTimeout(name: string): unknown;
-  addTimeout(name: string, timeout: NodeJS.Timeout): void;
+  addTimeout(name: string, timeout: unknown): void;
   deleteTimeout(name: string): void;
 }
 

@@ -1,20 +1,28 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { type ClockTimer } from '../clock/wechat-clock.js';
+import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { findAppSchedulerRegistry, type TimeoutRegistry } from './app-scheduler-registry.js';
 
 /**
- * Named one-shot timers owned by the library, all cleared when the module closes. The library
+ * Named one-shot timers owned by the library, set on the module's clock and all cleared when the
+ * module closes. The library
  * never imports `ScheduleModule.forRoot()` (that would explore and schedule the app's own
  * `@Interval`/`@Cron` methods a second time); when the app uses `@nestjs/schedule`, the timers
- * are also listed by name in the app's `SchedulerRegistry`.
+ * are also listed by name in the app's `SchedulerRegistry` (removing one there does not stop it:
+ * the library's refreshes are not the app's to cancel by accident).
  */
 @Injectable()
 export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, ClockTimer>();
   private registry?: TimeoutRegistry;
   private closed = false;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     this.registry = await findAppSchedulerRegistry(this.moduleRef);
@@ -26,15 +34,10 @@ export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
   schedule(name: string, delayMs: number, task: () => void): void {
     if (this.closed) return;
     this.cancel(name);
-    const handle = setTimeout(
-      () => {
-        this.cancel(name);
-        task();
-      },
-      Math.max(0, delayMs),
-    );
-    // A refresh timer alone must not keep a process alive.
-    handle.unref();
+    const handle = this.options.clock.setTimer(delayMs, () => {
+      this.cancel(name);
+      task();
+    });
     this.timers.set(name, handle);
     this.list(name, handle);
   }
@@ -43,7 +46,7 @@ export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
     const handle = this.timers.get(name);
     if (!handle) return;
     this.timers.delete(name);
-    clearTimeout(handle);
+    handle.cancel();
     // The app may have removed (or replaced) the entry itself: only ours is deleted.
     if (this.registry?.doesExist('timeout', name) && this.registry.getTimeout(name) === handle) {
       this.registry.deleteTimeout(name);
@@ -60,7 +63,7 @@ export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
     for (const name of [...this.timers.keys()]) this.cancel(name);
   }
 
-  private list(name: string, handle: NodeJS.Timeout): void {
+  private list(name: string, handle: ClockTimer): void {
     if (!this.registry || this.registry.doesExist('timeout', name)) return;
     this.registry.addTimeout(name, handle);
   }

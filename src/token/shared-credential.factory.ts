@@ -64,6 +64,7 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
         ),
       },
       logger,
+      this.options.clock,
     );
     this.created.push(credential);
     return credential;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Logger } from '@nestjs/common';
+import { systemClock } from '../clock/wechat-clock.js';
 import { MemoryCredentialStore } from '../store/memory-credential-store.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
 import { type FetchedCredential, SharedCredential } from './shared-credential.js';
@@ -18,6 +19,7 @@ function setUp(fetch: () => Promise<FetchedCredential>, leaseMs = 5000) {
     scheduler as unknown as RefreshScheduler,
     { refreshAheadMs: 60_000, failureCooldownMs: 0, leaseMs, retryDelayMs: 1000 },
     logger as unknown as Logger,
+    systemClock,
   );
   return { credential, store, logged, scheduled };
 }

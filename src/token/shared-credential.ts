@@ -1,4 +1,5 @@
 import { type Logger } from '@nestjs/common';
+import { type WeChatClock } from '../clock/wechat-clock.js';
 import { WeChatConfigurationError, WeChatQuotaError } from '../api/wechat-api.error.js';
 import { settlesWithin } from '../common/settles-within.js';
 import { BeijingDayCounter } from '../store/beijing-day-counter.js';
@@ -6,7 +7,7 @@ import {
   type CredentialStore,
   type StoredCredential,
 } from '../store/credential-store.interface.js';
-import { type TimedCredential, timeCredential } from './credential-timing.js';
+import { notRenewed, type TimedCredential, timeCredential } from './credential-timing.js';
 import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
 
@@ -74,10 +75,11 @@ export class SharedCredential {
     private readonly scheduler: RefreshScheduler,
     private readonly timing: CredentialTiming,
     private readonly logger: Logger,
+    private readonly clock: WeChatClock,
   ) {
     // Keyed by the path without its leading slash (`…:fetches:cgi-bin/token:2026-05-01`).
     const upstream = spec.upstream.replace(/^\//, '');
-    this.dailyFetches = new BeijingDayCounter(store, `${spec.storeKey}:fetches:${upstream}`);
+    this.dailyFetches = new BeijingDayCounter(store, `${spec.storeKey}:fetches:${upstream}`, clock);
     // Another instance stored a newer credential: take it now rather than at our next refresh.
     store.watch?.(spec.storeKey, () => void this.adoptNewerFromStore());
     store.onRecovered?.(() => void this.reconcile());
@@ -86,14 +88,14 @@ export class SharedCredential {
   /** The current credential; the hot path touches nothing but memory. */
   get(): Promise<string> {
     const held = this.held;
-    if (held !== undefined && Date.now() < held.refreshAt) return Promise.resolve(held.value);
+    if (held !== undefined && this.clock.now() < held.refreshAt) return Promise.resolve(held.value);
     return this.getPastRefreshPoint();
   }
 
   /** A new credential unless one fresh enough is at hand; `force` insists on a new fetch. */
   async refresh(force = false): Promise<string> {
     if (!force) return (await this.load()).value;
-    const requestedAt = preciseNow();
+    const requestedAt = this.clock.now();
     for (;;) {
       const credential = await this.load(requestedAt);
       if (credential.fetchedAt >= requestedAt) return credential.value;
@@ -118,6 +120,7 @@ export class SharedCredential {
    */
   async close(graceMs: number): Promise<void> {
     this.closing = true;
+    // Real time: the grace is how long the network may take, whatever the clock says.
     const deadline = Date.now() + Math.min(graceMs, this.timing.leaseMs);
     while (this.inflight) {
       if (!(await settlesWithin(this.inflight, deadline - Date.now()))) {
@@ -157,14 +160,14 @@ export class SharedCredential {
   }
 
   private isServable(held: TimedCredential | undefined): held is TimedCredential {
-    return held !== undefined && Date.now() < held.staleAt;
+    return held !== undefined && this.clock.now() < held.staleAt;
   }
 
   private refreshInBackground(): void {
-    if (this.closing || this.inflight || Date.now() < this.backgroundPausedUntil) return;
+    if (this.closing || this.inflight || this.clock.now() < this.backgroundPausedUntil) return;
     this.load().catch(() => {
       // fetchUpstream has logged the failure; try again after a pause, not on every call.
-      this.backgroundPausedUntil = Date.now() + this.timing.retryDelayMs;
+      this.backgroundPausedUntil = this.clock.now() + this.timing.retryDelayMs;
       this.scheduler.schedule(this.timerName, this.timing.retryDelayMs, () =>
         this.refreshInBackground(),
       );
@@ -196,7 +199,12 @@ export class SharedCredential {
         // Whoever held the lock before may have just stored a new credential.
         const latest = await this.store.get(storeKey);
         if (this.isAcceptable(latest, newerThan)) return this.adopt(latest);
-        const fetched = await this.fetchUpstream(newerThan !== undefined);
+        const asked = await this.fetchUpstream(newerThan !== undefined);
+        const previous = latest ?? this.held;
+        const fetched =
+          previous?.value === asked.value
+            ? notRenewed(previous, asked, this.timing.retryDelayMs)
+            : asked;
         await this.store.set(storeKey, fetched);
         // The store keeps the newer of two credentials: the cluster adopts whichever it kept.
         const kept = await this.store.get(storeKey);
@@ -214,7 +222,7 @@ export class SharedCredential {
   ): stored is StoredCredential {
     if (!stored) return false;
     if (newerThan !== undefined && stored.fetchedAt < newerThan) return false;
-    return Date.now() < timeCredential(stored, this.timing.refreshAheadMs).refreshAt;
+    return this.clock.now() < timeCredential(stored, this.timing.refreshAheadMs).refreshAt;
   }
 
   // A stored credential past its refresh point still serves callers while the refresh runs.
@@ -226,22 +234,23 @@ export class SharedCredential {
 
   private async fetchUpstream(force: boolean): Promise<StoredCredential> {
     const latched = this.latchedFailure;
-    if (latched && Date.now() < latched.until) throw latched.error;
+    if (latched && this.clock.now() < latched.until) throw latched.error;
     this.fetches += 1;
     this.dailyFetches.increment().catch(() => undefined);
-    // Counted from the moment of asking: conservative for expiry, and later than any earlier ask.
-    const fetchedAt = preciseNow();
+    // Counted from the moment of asking: conservative for expiry. Always later than the one held,
+    // even within a millisecond, so the store (which keeps the newer) takes it.
+    const fetchedAt = Math.max(this.clock.now(), (this.held?.fetchedAt ?? 0) + 0.001);
     try {
       const { value, expiresInSeconds } = await this.spec.fetch(force);
       this.latchedFailure = undefined;
       return { value, fetchedAt, expiresAt: fetchedAt + expiresInSeconds * 1000 };
     } catch (error) {
       const message = (error as Error).message;
-      this.lastError = { message, at: Date.now() };
+      this.lastError = { message, at: this.clock.now() };
       // Shutdown gave up on this fetch: the app (and its logger) may be gone.
       if (this.abandoned) throw error;
       if (error instanceof WeChatConfigurationError || error instanceof WeChatQuotaError) {
-        this.latchedFailure = { error, until: Date.now() + this.timing.failureCooldownMs };
+        this.latchedFailure = { error, until: this.clock.now() + this.timing.failureCooldownMs };
         this.logger.error(`Cannot get the ${this.spec.label}: ${message}`);
       } else {
         this.logger.warn(`Fetching the ${this.spec.label} failed: ${message}`);
@@ -272,8 +281,8 @@ export class SharedCredential {
     const held = this.held;
     try {
       if (held) {
-        const { value, fetchedAt, expiresAt } = held;
-        await this.store.set(this.spec.storeKey, { value, fetchedAt, expiresAt });
+        const { value, fetchedAt, expiresAt, renewableAt } = held;
+        await this.store.set(this.spec.storeKey, { value, fetchedAt, expiresAt, renewableAt });
       }
     } catch {
       // Gone again: the next recovery reconciles.
@@ -286,7 +295,7 @@ export class SharedCredential {
     this.held = timed;
     this.backgroundPausedUntil = 0;
     if (!this.closing) {
-      this.scheduler.schedule(this.timerName, timed.refreshAt - Date.now(), () =>
+      this.scheduler.schedule(this.timerName, timed.refreshAt - this.clock.now(), () =>
         this.refreshInBackground(),
       );
     }
@@ -300,9 +309,4 @@ export class SharedCredential {
   private get timerName(): string {
     return `${WECHAT_NAMESPACE}:${this.spec.storeKey}:refresh`;
   }
-}
-
-/** Epoch milliseconds with sub-millisecond precision, comparable across processes. */
-function preciseNow(): number {
-  return performance.timeOrigin + performance.now();
 }

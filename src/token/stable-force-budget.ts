@@ -1,3 +1,4 @@
+import { type WeChatClock } from '../clock/wechat-clock.js';
 import { BeijingDayCounter } from '../store/beijing-day-counter.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 
@@ -15,8 +16,9 @@ export class StableForceBudget {
   constructor(
     private readonly store: CredentialStore,
     private readonly appId: string,
+    clock: WeChatClock,
   ) {
-    this.forcesToday = new BeijingDayCounter(store, `${appId}:stable-force`);
+    this.forcesToday = new BeijingDayCounter(store, `${appId}:stable-force`, clock);
   }
 
   /** True, and counted, when a forced refresh may be spent now. */

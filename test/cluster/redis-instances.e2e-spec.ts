@@ -8,7 +8,7 @@ import {
   type WeChatModuleOptions,
 } from '../../src/index.js';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
-import { type WeChatEmulator } from '../../src/testing/index.js';
+import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
 import { REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { APP_ID, emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
@@ -66,23 +66,28 @@ describe('instances sharing Redis', () => {
   });
 
   it('scheduled refreshes: every instance keeps a timer, one fetches per rotation', async () => {
-    emulator = await startEmulator({ tokenTtlSeconds: 2 });
+    const clock = new TestClock();
+    emulator = await startEmulator({ clock });
     const options = emulatorOptions(emulator, {
+      clock,
       redis: { url: REDIS_URL, keyPrefix: uniquePrefix() },
-      token: { refreshAheadSeconds: 1 },
     });
     await startInstances(3, options);
     await Promise.all(instances.map((m) => m.get(TokenService).getAccessToken()));
-    await waitFor('three scheduled rotations', () => emulator.callCount(TOKEN) >= 4, 8000);
-    // Let the instances pick up the last rotation, then compare.
-    await waitFor('one token in all instances', async () => {
-      const held = await Promise.all(instances.map((m) => m.get(TokenService).getAccessToken()));
-      return new Set(held).size === 1;
-    });
-    const rotations = emulator.callCount(TOKEN) - 1;
+    const ROTATIONS = 3;
+    for (let rotation = 1; rotation <= ROTATIONS; rotation++) {
+      // Past the refresh point (300 s ahead of the 7200 s lifetime), short of expiry.
+      await clock.advance(7_000_000);
+      await waitFor(`rotation ${rotation}`, () => emulator.callCount(TOKEN) === 1 + rotation);
+      await waitFor(`rotation ${rotation} in all instances`, async () => {
+        const held = await Promise.all(instances.map((m) => m.get(TokenService).getAccessToken()));
+        return new Set(held).size === 1;
+      });
+    }
+    expect(emulator.callCount(TOKEN)).toBe(1 + ROTATIONS);
     const statuses = instances.map((m) => m.get(TokenService).status());
     const fetches = statuses.reduce((sum, s) => sum + s.fetches, 0);
-    expect(fetches).toBe(rotations + 1);
+    expect(fetches).toBe(1 + ROTATIONS);
     // No leader: each instance, fetcher or not, waits for the next rotation on a timer of its own.
     await waitFor('a refresh timer in every instance', () =>
       instances.every((m) => m.get(RefreshScheduler).names().includes(REFRESH_TIMER)),

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import { JsSdkService, signJsSdk, TokenService, WeChatArgumentError } from '../../src/index.js';
-import { type WeChatEmulator } from '../../src/testing/index.js';
+import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import {
   APP_ID,
   createWeChatTestingModule,
@@ -15,10 +15,12 @@ describe('JsSdkService against the emulator', () => {
   let emulator: WeChatEmulator;
   let moduleRef: TestingModule;
   let jsSdk: JsSdkService;
+  let clock: TestClock;
 
   beforeEach(async () => {
-    emulator = await startEmulator({ tokenTtlSeconds: 2 });
-    moduleRef = await createWeChatTestingModule(emulator, { token: { refreshAheadSeconds: 1 } });
+    clock = new TestClock();
+    emulator = await startEmulator({ clock });
+    moduleRef = await createWeChatTestingModule(emulator, { clock });
     jsSdk = moduleRef.get(JsSdkService);
   });
 
@@ -34,22 +36,38 @@ describe('JsSdkService against the emulator', () => {
     expect(emulator.callCount(TICKET)).toBe(1);
   });
 
-  it('refreshes the ticket ahead of expiry like the token', async () => {
+  // WeChat answers the same ticket, with expires_in 7200, until it expires (see the emulator's
+  // ticket route): a refresh ahead of expiry cannot renew it, and must not make it look renewed.
+  it('tries to refresh the ticket ahead of expiry, serves it to its end, and renews it then', async () => {
     const first = await jsSdk.getTicket();
-    await waitFor('the scheduled ticket refresh', () => emulator.callCount(TICKET) === 2, 5000);
+    // Past the refresh point (300 s ahead of the 7200 s lifetime), short of expiry.
+    await clock.advance(7_000_000);
+    await waitFor('the scheduled ticket refresh', () => emulator.callCount(TICKET) === 2);
+    expect(await jsSdk.getTicket()).toBe(first);
+
+    await clock.advance(201_000);
+    await waitFor('the ticket renewed at its expiry', () => emulator.callCount(TICKET) === 3);
     await waitFor('the new ticket', async () => (await jsSdk.getTicket()) !== first);
+    await clock.advance(60_000);
+    expect(await jsSdk.getTicket()).not.toBe(first);
+    expect(emulator.callCount(TICKET)).toBe(3);
   });
 
   it('signs a page URL so that the signature checks out with the ticket', async () => {
     const url = 'https://app.example.com/pay?order=42&from=menu#section';
+    await clock.advance(86_400_000);
+    const before = Math.floor(clock.now() / 1000);
     const config = await jsSdk.sign(url);
+    const after = Math.floor(clock.now() / 1000);
     expect(config).toEqual({
       appId: APP_ID,
       timestamp: expect.any(Number),
       nonceStr: expect.stringMatching(/^[A-Za-z0-9]{16}$/),
       signature: expect.stringMatching(/^[0-9a-f]{40}$/),
     });
-    expect(Math.abs(config.timestamp - Date.now() / 1000)).toBeLessThan(5);
+    // The module's clock, a day ahead of real time here, stamps the signature.
+    expect(config.timestamp).toBeGreaterThanOrEqual(before);
+    expect(config.timestamp).toBeLessThanOrEqual(after);
     const expected = signJsSdk({
       ticket: await jsSdk.getTicket(),
       nonceStr: config.nonceStr,

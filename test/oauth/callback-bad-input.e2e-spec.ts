@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type INestApplication } from '@nestjs/common';
 import { OAuthService, type WeChatModuleOptions } from '../../src/index.js';
 import { SessionCodec } from '../../src/oauth/session-codec.js';
-import { type WeChatEmulator } from '../../src/testing/index.js';
-import { emulatorOptions, sleep, startEmulator } from '../support/wechat-test-app.js';
+import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
+import { emulatorOptions, startEmulator } from '../support/wechat-test-app.js';
 import { PLATFORMS, startOAuthApp } from './platforms.js';
 import { consentForm, TestBrowser, type Visit } from './test-browser.js';
 
@@ -31,10 +31,13 @@ describe.each(PLATFORMS)(
       await emulator.close();
     });
 
-    async function start(oauth: Partial<NonNullable<WeChatModuleOptions['oauth']>> = {}) {
+    async function start(
+      oauth: Partial<NonNullable<WeChatModuleOptions['oauth']>> = {},
+      clock?: TestClock,
+    ) {
       const started = await startOAuthApp(
         platform,
-        emulatorOptions(emulator, { oauth: { sessionSecret: SESSION_SECRET, ...oauth } }),
+        emulatorOptions(emulator, { clock, oauth: { sessionSecret: SESSION_SECRET, ...oauth } }),
       );
       app = started.app;
       appUrl = started.url;
@@ -90,9 +93,10 @@ describe.each(PLATFORMS)(
     });
 
     it('an expired state: 400, no WeChat call', async () => {
-      await start({ stateTtlSeconds: 1 });
+      const clock = new TestClock();
+      await start({ stateTtlSeconds: 600 }, clock);
       const url = await callbackUrl();
-      await sleep(1200);
+      await clock.advance(600_000);
       expectRefused(await browser.get(url.href), 400, /expired or was already used/);
       expect(emulator.callCount(EXCHANGE)).toBe(0);
     });

@@ -1,15 +1,24 @@
+import { systemClock, type WeChatClock } from '../../clock/wechat-clock.js';
 import { beijingDay, beijingMonth } from '../../common/beijing-day.js';
 
-/** The emulator's notion of time: real time plus an offset that tests move forward. */
+/**
+ * The emulator's notion of time: its source (real time, or the `TestClock` it shares with the
+ * app under test) plus an offset of its own that `advance` moves, as if WeChat's clock ran ahead.
+ */
 export class EmulatorClock {
   private offsetMs = 0;
 
-  /** Milliseconds since the epoch, as the emulated WeChat sees it. */
+  constructor(private readonly source: WeChatClock = systemClock) {}
+
+  /** Milliseconds since the epoch, as the emulated WeChat sees it (whole milliseconds). */
   now(): number {
-    return Date.now() + this.offsetMs;
+    return Math.floor(this.source.now()) + this.offsetMs;
   }
 
-  /** Moves the emulated time forward (tokens, codes and quotas age accordingly). */
+  /**
+   * Moves the emulator's time forward, and only the emulator's (tokens, codes and quotas age
+   * accordingly). To move the app's time with it, share a `TestClock` and advance that.
+   */
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`EmulatorClock.advance takes a non-negative number of ms, got ${ms}`);

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { isWeChatClock, type WeChatClock } from '../../clock/wechat-clock.js';
 import { ApiQuotas } from './api-quotas.js';
 import { CustomerServiceWindow, type EmulatorInteraction } from './customer-service-window.js';
 import { EmulatorAccount } from './emulator-account.js';
@@ -58,6 +59,11 @@ export interface WeChatEmulatorOptions {
   mediaSizeLimits?: Partial<Record<EmulatorMediaType, number>>;
   /** Where uploads are kept, in a fresh folder that `close()` removes; default the OS temp dir. */
   mediaDir?: string;
+  /**
+   * The time the emulator runs on; default real time. Pass the `TestClock` the app under test
+   * uses, and `clock.advance(ms)` ages both together.
+   */
+  clock?: WeChatClock;
 }
 
 /**
@@ -65,21 +71,24 @@ export interface WeChatEmulatorOptions {
  * for running an app without the real service. Serves the api and open hosts on one URL.
  */
 export class WeChatEmulator {
-  /** The emulated time; `clock.advance(ms)` ages tokens and quotas. */
-  readonly clock = new EmulatorClock();
+  /**
+   * The emulated time: the `clock` option's time (real time by default) plus the emulator's own
+   * `clock.advance(ms)`, which ages tokens, codes and quotas here only.
+   */
+  readonly clock: EmulatorClock;
   private readonly router = new EmulatorRouter();
   private readonly account: EmulatorAccount;
   private readonly tokens: TokenAuthority;
-  private readonly users = new EmulatorUsers(this.clock);
-  private readonly web = new WebAuthorization(this.clock);
-  private readonly tags = new EmulatorTags(this.users);
+  private readonly users: EmulatorUsers;
+  private readonly web: WebAuthorization;
+  private readonly tags: EmulatorTags;
   private readonly templates = new MessageTemplates();
   private readonly subscribeTemplates = new MessageTemplates();
   private readonly grants = new SubscriptionGrants();
-  private readonly serviceWindow = new CustomerServiceWindow(this.clock);
-  private readonly sent = new SentMessages(this.clock);
+  private readonly serviceWindow: CustomerServiceWindow;
+  private readonly sent: SentMessages;
   private readonly customMenu = new EmulatorMenu();
-  private readonly qrCodeRegistry = new QrCodes(this.clock);
+  private readonly qrCodeRegistry: QrCodes;
   private readonly media: MediaStore;
   private readonly followerCounts = new Map<string, number>();
   private oauthDomains: string[];
@@ -90,6 +99,16 @@ export class WeChatEmulator {
     if (!options.appId || !options.appSecret) {
       throw new Error('WeChatEmulator.start needs appId and appSecret');
     }
+    if (options.clock !== undefined && !isWeChatClock(options.clock)) {
+      throw new Error('WeChatEmulator.start: clock must have now() and setTimer()');
+    }
+    this.clock = new EmulatorClock(options.clock);
+    this.users = new EmulatorUsers(this.clock);
+    this.web = new WebAuthorization(this.clock);
+    this.tags = new EmulatorTags(this.users);
+    this.serviceWindow = new CustomerServiceWindow(this.clock);
+    this.sent = new SentMessages(this.clock);
+    this.qrCodeRegistry = new QrCodes(this.clock);
     const ttl = positive('tokenTtlSeconds', options.tokenTtlSeconds ?? 7200);
     this.account = new EmulatorAccount(options.appId, options.appSecret);
     this.setIpWhitelist(options.ipWhitelist);
