@@ -174,6 +174,7 @@ describe('WeChatModule', () => {
         'oauth.sessionSecret',
       ],
       ['a malformed redis.url', { ...base(), redis: { url: 'localhost:6379' } }, 'redis.url'],
+      ['a clock without setTimer', { ...base(), clock: { now: () => 0 } as never }, 'clock'],
     ];
 
     it.each(cases)('%s', async (_label, options, option) => {
