@@ -35,6 +35,14 @@ export function credentialStoreRules(): CredentialStoreRule[] {
       const stored = credential('v1', Date.now());
       await s.store.set('token', stored);
       a.equal(await s.peer.get('token'), stored, 'get after set');
+      // A ticket WeChat would not renew yet carries the moment to ask again: it must survive.
+      const unrenewed = { ...credential('v2', Date.now() + 1), renewableAt: Date.now() + LONG_MS };
+      await s.store.set('token', unrenewed);
+      a.equal(
+        await s.peer.get('token'),
+        unrenewed,
+        'get after set of a credential with renewableAt',
+      );
     }),
 
     rule('newer wins: set keeps the credential fetched later, in either order', async (s, a) => {
