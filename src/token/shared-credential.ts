@@ -183,6 +183,7 @@ export class SharedCredential {
 
   private async loadOnce(newerThan: number | undefined): Promise<TimedCredential> {
     const { storeKey } = this.spec;
+    let waited = false;
     for (;;) {
       const stored = await this.store.get(storeKey);
       if (this.isAcceptable(stored, newerThan)) return this.adopt(stored);
@@ -191,7 +192,9 @@ export class SharedCredential {
       const leaseId = await this.store.acquireLock(this.lockKey, this.timing.leaseMs);
       if (leaseId === undefined) {
         // Another instance is fetching: wait for its result, never longer than its lease.
-        this.lockWaits += 1;
+        // A wait is counted once, however often the store wakes it to look again.
+        if (!waited) this.lockWaits += 1;
+        waited = true;
         await this.store.waitForChange(storeKey, this.timing.leaseMs);
         continue;
       }

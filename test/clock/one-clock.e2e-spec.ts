@@ -82,6 +82,8 @@ describe('one clock for the library and the emulator', () => {
     await caller;
     expect(token).toEqual(expect.any(String));
     expect(emulator.callCount(TOKEN)).toBe(1);
+    // It looked again each time its wait ran out, and waited once.
+    expect(tokens.status().lockWaits).toBe(1);
   });
 
   it('counts the day’s fetches per Beijing day, as WeChat counts its quota', async () => {

@@ -1,6 +1,8 @@
 // One instance of a clustered app, run as its own Node process by the cluster tests and the
 // cluster benchmark. It loads the built package (dist/), as a user's app would, and obeys
-// commands sent over the IPC channel.
+// commands sent over the IPC channel. Started with WECHAT_WORKER_OPTIONS, it opens its app at
+// once; without, it waits for `open`, and may open a new app after `closeApp` (loading Nest costs
+// a process about a second of CPU, so the tests reuse processes).
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { TokenService, WeChatApiClient, WeChatModule } from '../../dist/index.js';
@@ -18,14 +20,31 @@ const logger = {
   verbose: () => undefined,
 };
 
-const options = JSON.parse(process.env.WECHAT_WORKER_OPTIONS ?? '{}');
-const app = await NestFactory.createApplicationContext(WeChatModule.forRoot(options), { logger });
-const tokens = app.get(TokenService);
-const api = app.get(WeChatApiClient);
+let app;
+let tokens;
+let api;
+let load;
+
+async function open(options) {
+  if (app) throw new Error('an app is open already');
+  app = await NestFactory.createApplicationContext(WeChatModule.forRoot(options), { logger });
+  tokens = app.get(TokenService);
+  api = app.get(WeChatApiClient);
+}
+
+async function closeApp() {
+  if (load) await commands.stopLoad();
+  await app?.close();
+  app = tokens = api = undefined;
+}
 
 const describe = (error) => `${error?.name}: ${error?.message}`;
 
 const commands = {
+  async open({ options }) {
+    await open(options);
+    return {};
+  },
   async burst({ count }) {
     const started = Date.now();
     const results = await Promise.allSettled(
@@ -37,18 +56,41 @@ const commands = {
       ms: Date.now() - started,
     };
   },
-  async load({ path, concurrency, durationMs }) {
-    const until = Date.now() + durationMs;
-    const errors = [];
-    let calls = 0;
+  /** `concurrency` callers call `path` one call after another until `stopLoad`. */
+  async startLoad({ path, concurrency }) {
+    if (load) throw new Error('a load runs already');
+    const progress = { calls: 0, succeeded: 0, errors: [] };
+    let running = true;
     const loop = async () => {
-      while (Date.now() < until) {
-        calls += 1;
-        await api.get(path).catch((error) => errors.push(describe(error)));
+      while (running) {
+        progress.calls += 1;
+        try {
+          await api.get(path);
+          progress.succeeded += 1;
+        } catch (error) {
+          progress.errors.push(describe(error));
+        }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, loop));
-    return { calls, errors };
+    const done = Promise.all(Array.from({ length: concurrency }, loop));
+    load = {
+      progress,
+      stop() {
+        running = false;
+        return done;
+      },
+    };
+    return {};
+  },
+  async loadProgress() {
+    return { ...load.progress };
+  },
+  /** Resolves once every call in flight has finished, with the totals. */
+  async stopLoad() {
+    const { progress, stop } = load;
+    await stop();
+    load = undefined;
+    return progress;
   },
   async token() {
     return { token: await tokens.getAccessToken() };
@@ -59,8 +101,12 @@ const commands = {
   async stats() {
     return { stats: await tokens.stats() };
   },
+  async closeApp() {
+    await closeApp();
+    return {};
+  },
   async close() {
-    await app.close();
+    await closeApp();
     setImmediate(() => process.exit(0));
     return {};
   },
@@ -73,4 +119,5 @@ process.on('message', async ({ id, command, args }) => {
     send({ type: 'reply', id, ok: false, error: describe(error) });
   }
 });
+if (process.env.WECHAT_WORKER_OPTIONS) await open(JSON.parse(process.env.WECHAT_WORKER_OPTIONS));
 send({ type: 'ready', pid: process.pid });
