@@ -7,7 +7,7 @@ const failed = [];
 for (const version of EXTRA_NODE_VERSIONS) {
   const node = nodeBinary(version);
   console.log(`\n=== the test suite on Node ${version} ===`);
-  const run = spawnSync(node, ['node_modules/jest/bin/jest.js', '--runInBand'], {
+  const run = spawnSync(node, ['node_modules/jest/bin/jest.js'], {
     stdio: 'inherit',
     // Its own bin folder first, so that anything a test starts runs on the same Node.
     env: {

@@ -30,7 +30,7 @@ console.log(`${runs} runs of the Jest suite${hog ? ', a CPU hog beside it' : ''}
 for (let run = 1; run <= runs; run++) {
   const result = join(logs, `run-${run}.json`);
   const started = Date.now();
-  const { code, output } = await runJest(['--runInBand', '--json', `--outputFile=${result}`]);
+  const { code, output } = await runJest(['--json', `--outputFile=${result}`]);
   const seconds = (Date.now() - started) / 1000;
   wallTimes.push(seconds);
   writeFileSync(join(logs, `run-${run}.log`), output);

@@ -58,6 +58,9 @@ export class RedisCredentialStore implements CredentialStore {
     this.channel = `${settings.keyPrefix}changed`;
     // The subscriber's errors repeat the client's; only the client's mark an outage.
     subscriber.on('error', () => undefined);
+    // Notices published while the subscriber was away are lost. It is ready again only once it
+    // has subscribed again, so one more look from every watcher and waiter misses nothing.
+    subscriber.on('ready', () => this.notifyAll());
     client.on('error', (error) => this.errorListeners.forEach((l) => l(error as Error)));
     client.on('ready', () => this.readyListeners.forEach((listener) => listener()));
   }
@@ -200,6 +203,11 @@ export class RedisCredentialStore implements CredentialStore {
         }
       }),
     );
+  }
+
+  private notifyAll(): void {
+    this.waiters.wakeAll();
+    for (const key of [...this.watchers.keys()]) this.notify(key);
   }
 
   private notify(key: string): void {

@@ -1,6 +1,6 @@
 export { WeChatEmulator, type WeChatEmulatorOptions } from './emulator/wechat-emulator.js';
 export { EmulatorClock } from './emulator/emulator-clock.js';
-export { TestClock } from './test-clock.js';
+export { TestClock, type TestClockOptions } from './test-clock.js';
 export { type EmulatorFault } from './emulator/emulator-router.js';
 export type { EmulatorUser, EmulatorUserInput } from './emulator/emulator-users.js';
 export type { EmulatorInteraction } from './emulator/customer-service-window.js';

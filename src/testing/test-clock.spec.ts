@@ -111,4 +111,18 @@ describe('TestClock', () => {
     expect(() => new TestClock(Number.NaN)).toThrow(/date or epoch ms/);
     expect(() => new TestClock(new Date('not a date'))).toThrow(/date or epoch ms/);
   });
+
+  describe('frozen', () => {
+    it('stands still but for advance, and fires timers only then', async () => {
+      const clock = new TestClock(Date.UTC(2025, 0, 15, 4), { frozen: true });
+      let fired = false;
+      clock.setTimer(10, () => (fired = true));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(clock.now()).toBe(Date.UTC(2025, 0, 15, 4));
+      expect(fired).toBe(false);
+      await clock.advance(10);
+      expect(fired).toBe(true);
+      expect(clock.now()).toBe(Date.UTC(2025, 0, 15, 4) + 10);
+    });
+  });
 });

@@ -7,6 +7,15 @@ interface PendingTimer {
   handle?: NodeJS.Timeout;
 }
 
+/** Options of a `TestClock`. */
+export interface TestClockOptions {
+  /**
+   * Time stands still but for `advance` (timers fire only then): for exact times in assertions.
+   * Default false: real time flows, plus the jumps.
+   */
+  frozen?: boolean;
+}
+
 /**
  * A clock a test moves forward: real time plus the jumps of `advance(ms)`. Give the same one to
  * the module (`clock`) and the emulator (`WeChatEmulator.start({ clock })`), and a token ages,
@@ -16,21 +25,23 @@ interface PendingTimer {
  */
 export class TestClock implements WeChatClock {
   private offsetMs: number;
+  private readonly frozen: boolean;
   private readonly pending = new Set<PendingTimer>();
   private created = 0;
   private advancing: Promise<void> = Promise.resolve();
 
   /** Starts at `start` (a date or epoch ms); default now. */
-  constructor(start?: Date | number) {
+  constructor(start?: Date | number, options: TestClockOptions = {}) {
     const startMs = start === undefined ? Date.now() : Number(start);
     if (!Number.isFinite(startMs)) {
       throw new RangeError(`TestClock takes a date or epoch ms to start at, got ${String(start)}`);
     }
-    this.offsetMs = startMs - Date.now();
+    this.frozen = options.frozen === true;
+    this.offsetMs = this.frozen ? startMs : startMs - Date.now();
   }
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return this.frozen ? this.offsetMs : Date.now() + this.offsetMs;
   }
 
   setTimer(delayMs: number, task: () => void): ClockTimer {
@@ -101,6 +112,7 @@ export class TestClock implements WeChatClock {
   // Each timer also waits in real time, so a test that lets time flow sees it fire too.
   private arm(timer: PendingTimer): void {
     clearTimeout(timer.handle);
+    if (this.frozen) return;
     timer.handle = setTimeout(() => this.fire(timer), clampDelay(timer.dueAt - this.now()));
     timer.handle.unref();
   }

@@ -7,12 +7,19 @@ import { type FetchedCredential, SharedCredential } from './shared-credential.js
 
 const KEY = 'wx-app:access_token';
 
-function setUp(fetch: () => Promise<FetchedCredential>, leaseMs = 5000) {
+/** A credential whose one fetch is answered by the test; `asked` resolves once it is made. */
+function setUp(leaseMs = 5000) {
   const store = new MemoryCredentialStore();
   const logged: string[] = [];
   const scheduled: string[] = [];
   const logger = { warn: (m: string) => logged.push(m), error: (m: string) => logged.push(m) };
   const scheduler = { schedule: (name: string) => scheduled.push(name) };
+  const asked = deferred<void>();
+  const answer = deferred<FetchedCredential>();
+  const fetch = () => {
+    asked.resolve();
+    return answer.promise;
+  };
   const credential = new SharedCredential(
     { label: 'access_token', storeKey: KEY, upstream: '/cgi-bin/token', fetch },
     store,
@@ -21,31 +28,32 @@ function setUp(fetch: () => Promise<FetchedCredential>, leaseMs = 5000) {
     logger as unknown as Logger,
     systemClock,
   );
-  return { credential, store, logged, scheduled };
+  return { credential, store, logged, scheduled, asked: asked.promise, answer };
 }
 
-function deferred() {
-  let resolve!: (value: FetchedCredential) => void;
+function deferred<T>() {
+  let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
-  const promise = new Promise<FetchedCredential>((res, rej) => {
+  const promise = new Promise<T>((res, rej) => {
     resolve = res;
     reject = rej;
   });
   return { promise, resolve, reject };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+// A turn of the event loop, its due timers then its immediates: whatever could settle without the
+// fetch's answer has settled.
+const settle = () => new Promise((resolve) => setTimeout(() => setImmediate(resolve), 0));
 
 describe('SharedCredential.close (shutdown)', () => {
   it('waits for the fetch in flight, which stores its credential, and schedules nothing more', async () => {
-    const answer = deferred();
-    const { credential, store, scheduled } = setUp(() => answer.promise);
+    const { credential, store, scheduled, asked, answer } = setUp();
     const token = credential.get();
-    await tick();
+    await asked;
 
     let closed = false;
     const closing = credential.close(60_000).then(() => (closed = true));
-    await tick();
+    await settle();
     expect(closed).toBe(false);
     answer.resolve({ value: 'fetched-while-closing', expiresInSeconds: 7200 });
     await closing;
@@ -61,11 +69,11 @@ describe('SharedCredential.close (shutdown)', () => {
   ])(
     'gives up on a fetch that outlasts %s, and logs nothing of it',
     async (_, leaseMs, graceMs) => {
-      const answer = deferred();
-      const { credential, logged } = setUp(() => answer.promise, leaseMs);
+      const { credential, logged, asked, answer } = setUp(leaseMs);
       const token = credential.get();
-      await tick();
+      await asked;
 
+      // Real time: the grace is how long the network may take.
       const startedAt = Date.now();
       await credential.close(graceMs);
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(40);

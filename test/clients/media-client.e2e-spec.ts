@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { type ClientRequest, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { MediaClient, WeChatArgumentError } from '../../src/index.js';
+import { waitFor } from '../support/wechat-test-app.js';
 import { startClientApp } from './client-app.js';
 
 const SIZE = 8 * 1024 * 1024; // a multi-megabyte file within WeChat's 10 MB for images
@@ -65,11 +68,13 @@ describe('MediaClient', () => {
         async read() {
           if (produced >= SIZE) return void this.push(null);
           if (produced >= 1024 * 1024) {
-            const deadline = Date.now() + 5000;
-            while (app.emulator.callCount('/cgi-bin/media/upload') === 0) {
-              if (Date.now() > deadline)
-                return void this.destroy(new Error('the upload was buffered'));
-              await new Promise((resolve) => setTimeout(resolve, 10));
+            try {
+              await waitFor(
+                'the upload at WeChat before its body is all produced',
+                () => app.emulator.callCount('/cgi-bin/media/upload') > 0,
+              );
+            } catch (error) {
+              return void this.destroy(error as Error);
             }
           }
           produced += CHUNK;
@@ -81,11 +86,23 @@ describe('MediaClient', () => {
       body: gatedStream,
     });
 
-    // Unread, the download holds no more than a stream's buffer; the rest waits upstream.
-    const download = await media.downloadTemporary(uploaded.mediaId);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(download.stream.readableLength).toBeLessThan(1024 * 1024);
-    expect((await sha256(download.stream)).bytes).toBe(SIZE);
+    // Unread, the download holds no more than a stream's buffer: the HTTP response fills its own
+    // and stops reading the socket; the rest waits upstream.
+    let response: IncomingMessage | undefined;
+    const onResponse = (message: unknown) => {
+      const answer = message as { request: ClientRequest; response: IncomingMessage };
+      if (answer.request.path.startsWith('/cgi-bin/media/get')) response = answer.response;
+    };
+    subscribe('http.client.response.finish', onResponse);
+    const { stream } = await media.downloadTemporary(uploaded.mediaId).finally(() => {
+      unsubscribe('http.client.response.finish', onResponse);
+    });
+    await waitFor(
+      'the unread download to stop at its buffer',
+      () => response!.readableLength >= response!.readableHighWaterMark,
+    );
+    expect(stream.readableLength + response!.readableLength).toBeLessThan(1024 * 1024);
+    expect((await sha256(stream)).bytes).toBe(SIZE);
   });
 
   it('uploads a Buffer with its length, and a plain stream once', async () => {
@@ -126,7 +143,9 @@ describe('MediaClient', () => {
     await expect(
       media.uploadTemporary('image', { filename: 'b.jpg', body: plain }),
     ).rejects.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor("the failed uploads' streams to close", () =>
+      [...opened, plain].every((stream) => stream.destroyed),
+    );
     expect(opened.every((stream) => stream.destroyed)).toBe(true);
     expect(plain.destroyed).toBe(true);
   });

@@ -3,12 +3,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type WeChatEmulatorOptions, WeChatEmulator } from '../../src/testing/index.js';
+import { type WeChatEmulatorOptions, TestClock, WeChatEmulator } from '../../src/testing/index.js';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'emulator-spec-secret-0123456789ab';
 const MB = 1024 * 1024;
 const CHUNK = 64 * 1024;
+
+// WeChat's time stands still but for emulator.clock.advance(): media ages come out exact.
+const STILL_AT = Date.UTC(2025, 0, 15, 4);
+const clock = new TestClock(STILL_AT, { frozen: true });
 
 type Body = Record<string, unknown>;
 
@@ -72,7 +76,12 @@ describe('WeChatEmulator temporary media', () => {
   let accessToken: string;
 
   async function start(options: Partial<WeChatEmulatorOptions> = {}): Promise<void> {
-    emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET, ...options });
+    emulator = await WeChatEmulator.start({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      clock,
+      ...options,
+    });
     await freshToken();
   }
 
@@ -144,7 +153,7 @@ describe('WeChatEmulator temporary media', () => {
         media_id: expect.stringMatching(/^[A-Za-z0-9_-]{64}$/),
         created_at: expect.any(Number),
       });
-      expect(Math.abs((uploaded.created_at as number) - Date.now() / 1000)).toBeLessThan(5);
+      expect(uploaded.created_at).toBe(STILL_AT / 1000);
 
       const mediaId = uploaded.media_id as string;
       const res = await download(mediaId);
@@ -284,10 +293,10 @@ describe('WeChatEmulator temporary media', () => {
   it('keeps media 3 days (40007 after), and answers 41006 without a media_id', async () => {
     await start();
     const mediaId = (await upload('image', 'a.jpg', Buffer.from('x'))).media_id as string;
-    emulator.clock.advance(3 * 86_400_000 - 1_000);
+    emulator.clock.advance(3 * 86_400_000 - 1);
     await freshToken();
     expect((await download(mediaId)).status).toBe(200);
-    emulator.clock.advance(1_000);
+    emulator.clock.advance(1);
     expect(await (await download(mediaId)).json()).toEqual(
       refused(40007, /^invalid media_id rid: /),
     );

@@ -1,8 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { WeChatEmulator } from '../../src/testing/index.js';
+import { TestClock, WeChatEmulator } from '../../src/testing/index.js';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'emulator-spec-secret-0123456789ab';
+
+// WeChat's time stands still but for emulator.clock.advance(): ages come out exact, and no test
+// meets Beijing midnight (STILL_AT is noon there).
+const STILL_AT = Date.UTC(2025, 0, 15, 4);
+const clock = new TestClock(STILL_AT, { frozen: true });
 
 type Body = Record<string, unknown>;
 
@@ -49,6 +54,7 @@ describe('WeChatEmulator', () => {
       emulator = await WeChatEmulator.start({
         appId: APP_ID,
         appSecret: APP_SECRET,
+        clock,
         dailyQuota: 5,
       });
     });
@@ -64,9 +70,9 @@ describe('WeChatEmulator', () => {
       const second = (await token()).access_token as string;
       expect(second).not.toBe(first);
       expect(await use(first)).toHaveProperty('ip_list');
-      emulator.clock.advance(299_000);
+      emulator.clock.advance(299_999);
       expect(await use(first)).toHaveProperty('ip_list');
-      emulator.clock.advance(1_000);
+      emulator.clock.advance(1);
       expect(await use(first)).toMatchObject({ errcode: 40001 });
       expect(await use(second)).toHaveProperty('ip_list');
     });
@@ -130,6 +136,7 @@ describe('WeChatEmulator', () => {
       emulator = await WeChatEmulator.start({
         appId: APP_ID,
         appSecret: APP_SECRET,
+        clock,
         stableForceDailyLimit: 2,
       });
     });
@@ -143,8 +150,7 @@ describe('WeChatEmulator', () => {
       emulator.clock.advance(1_000_000);
       const second = await stable();
       expect(second.access_token).toBe(first.access_token);
-      // Real milliseconds pass between the calls too, so the whole-second count may round down.
-      expect([6199, 6200]).toContain(second.expires_in);
+      expect(second.expires_in).toBe(6200);
     });
 
     it('rotates 5 minutes before expiry, the old token living out its time', async () => {
@@ -194,7 +200,7 @@ describe('WeChatEmulator', () => {
 
   describe('controls', () => {
     beforeEach(async () => {
-      emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
+      emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET, clock });
     });
 
     it('counts calls per path, faulted ones included', async () => {

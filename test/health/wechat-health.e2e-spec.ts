@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { WeChatHealthIndicator } from '../../src/health/index.js';
 import { WeChatModule, type WeChatModuleOptions } from '../../src/index.js';
-import { type WeChatEmulator } from '../../src/testing/index.js';
+import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { emulatorOptions, startEmulator } from '../support/wechat-test-app.js';
 
 @Controller('health')
@@ -32,9 +32,14 @@ describe('WeChatHealthIndicator', () => {
   });
 
   async function start(overrides: Partial<WeChatModuleOptions> = {}) {
-    emulator = await startEmulator();
+    // Noon in Beijing: the day's fetch count cannot roll over to a new day between two reads.
+    const clock = new TestClock(Date.UTC(2025, 0, 15, 4));
+    emulator = await startEmulator({ clock });
     const moduleRef = await Test.createTestingModule({
-      imports: [TerminusModule, WeChatModule.forRoot(emulatorOptions(emulator, overrides))],
+      imports: [
+        TerminusModule,
+        WeChatModule.forRoot(emulatorOptions(emulator, { clock, ...overrides })),
+      ],
       controllers: [HealthController],
       providers: [WeChatHealthIndicator],
     }).compile();

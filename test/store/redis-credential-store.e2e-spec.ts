@@ -5,6 +5,7 @@ import {
 } from '../../src/store/redis-credential-store.js';
 import { REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { SwitchableProxy } from '../support/switchable-proxy.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('RedisCredentialStore (real Redis)', () => {
   const opened: RedisCredentialStore[] = [];
@@ -12,7 +13,7 @@ describe('RedisCredentialStore (real Redis)', () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
   });
 
-  async function open(settings: Partial<RedisStoreSettings> = {}) {
+  async function open(settings: Partial<RedisStoreSettings> = {}, connectTimeoutMs = 2000) {
     const store = await RedisCredentialStore.connect(
       {
         url: REDIS_URL,
@@ -21,7 +22,7 @@ describe('RedisCredentialStore (real Redis)', () => {
         pollIntervalMs: 5000,
         ...settings,
       },
-      2000,
+      connectTimeoutMs,
     );
     opened.push(store);
     return store;
@@ -72,40 +73,78 @@ describe('RedisCredentialStore (real Redis)', () => {
     const prefix = uniquePrefix();
     const a = await open({ keyPrefix: prefix });
     const b = await open({ keyPrefix: prefix });
-    const lease = await a.acquireLock('lock', 300);
+    // Held until released: no lease runs out while the test looks.
+    const lease = await a.acquireLock('lock', 60_000);
     expect(lease).toMatch(new RegExp(`^${process.pid}:`));
-    expect(await b.acquireLock('lock', 300)).toBeUndefined();
+    expect(await b.acquireLock('lock', 60_000)).toBeUndefined();
     await b.releaseLock('lock', 'not-the-lease');
-    expect(await b.acquireLock('lock', 300)).toBeUndefined();
+    expect(await b.acquireLock('lock', 60_000)).toBeUndefined();
     await a.releaseLock('lock', lease!);
-    const second = await b.acquireLock('lock', 150);
-    expect(second).toBeDefined();
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await a.acquireLock('lock', 300)).toBeDefined();
+    // Redis's own expiry, in real time: the lease holds for its 150 ms, then the lock is free.
+    const leasedAt = Date.now();
+    expect(await b.acquireLock('lock', 150)).toBeDefined();
+    await waitFor(
+      'the lease to run out',
+      async () => (await a.acquireLock('lock', 60_000)) !== undefined,
+    );
+    expect(Date.now() - leasedAt).toBeGreaterThanOrEqual(140);
   });
 
   it('wakes a waiter in another connection when the key is written, and its watchers', async () => {
     const prefix = uniquePrefix();
     const writer = await open({ keyPrefix: prefix });
-    const reader = await open({ keyPrefix: prefix });
+    // Its waits neither poll nor time out for minutes: only the change notice can end one.
+    const reader = await open({ keyPrefix: prefix, pollIntervalMs: 600_000 });
     let watched = 0;
     reader.watch('k', () => (watched += 1));
-    const started = Date.now();
-    const waiting = reader.waitForChange('k', 10_000);
+    let woken = false;
+    void reader.waitForChange('k', 600_000).then(() => (woken = true));
     await writer.set('k', credential('v'));
-    await waiting;
-    expect(Date.now() - started).toBeLessThan(4000);
+    await waitFor('the waiter to wake', () => woken);
     expect(watched).toBe(1);
+  });
+
+  // A notice published while a subscriber is away is lost for good: the store must look again.
+  it('tells its watchers and waiters of a change made while its connection was down', async () => {
+    const prefix = uniquePrefix();
+    const proxy = await SwitchableProxy.start(REDIS_URL.replace('redis:', 'http:'));
+    try {
+      const reader = await open({
+        url: proxy.url.replace('http:', 'redis:'),
+        keyPrefix: prefix,
+        pollIntervalMs: 600_000,
+      });
+      const writer = await open({ keyPrefix: prefix });
+      let watched = 0;
+      reader.watch('k', () => (watched += 1));
+      let dropped = false;
+      reader.onError(() => (dropped = true));
+      proxy.switchTo('reset');
+      await waitFor('the reader to lose Redis', () => dropped && !reader.isReady);
+      let woken = false;
+      void reader.waitForChange('k', 600_000).then(() => (woken = true));
+      await writer.set('k', credential('set while the reader was away'));
+
+      proxy.switchTo('forward');
+      await waitFor('the watcher to hear of it', () => watched > 0);
+      await waitFor('the waiter to wake', () => woken);
+      expect((await reader.get('k'))?.value).toBe('set while the reader was away');
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('counts with an expiry', async () => {
     const store = await open();
     expect(await store.readCounter('c')).toBe(0);
-    expect(await store.increment('c', 200)).toBe(1);
-    expect(await store.increment('c', 200)).toBe(2);
+    expect(await store.increment('c', 60_000)).toBe(1);
+    expect(await store.increment('c', 60_000)).toBe(2);
     expect(await store.readCounter('c')).toBe(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await store.readCounter('c')).toBe(0);
+    // Redis's own expiry, in real time: a count lives its 150 ms, then reads 0.
+    const countedAt = Date.now();
+    expect(await store.increment('brief', 150)).toBe(1);
+    await waitFor('the count to expire', async () => (await store.readCounter('brief')) === 0);
+    expect(Date.now() - countedAt).toBeGreaterThanOrEqual(140);
   });
 
   it('closes even when Redis froze behind a live connection (a reply that never comes)', async () => {
@@ -131,7 +170,8 @@ describe('RedisCredentialStore (real Redis)', () => {
   });
 
   it('fails fast, without hanging, when Redis cannot be reached', async () => {
-    const store = await open({ url: 'redis://127.0.0.1:1', operationTimeoutMs: 500 });
+    // Nothing answers there: no use waiting long for the connection.
+    const store = await open({ url: 'redis://127.0.0.1:1', operationTimeoutMs: 500 }, 100);
     expect(store.isReady).toBe(false);
     await expect(store.get('k')).rejects.toThrow();
     await expect(store.acquireLock('lock', 1000)).rejects.toThrow();

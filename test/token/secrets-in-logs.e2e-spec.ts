@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { type LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { JsSdkService, TokenService, WeChatApiClient, WeChatModule } from '../../src/index.js';
-import { type WeChatEmulator } from '../../src/testing/index.js';
+import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { APP_SECRET, emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
 
 class RecordingLogger implements LoggerService {
@@ -28,12 +28,13 @@ describe('secrets and tokens stay out of logs and errors', () => {
   });
 
   it('across fetches, failures, repairs and retries', async () => {
-    emulator = await startEmulator({ tokenTtlSeconds: 2 });
+    const clock = new TestClock();
+    emulator = await startEmulator({ clock });
     const logger = new RecordingLogger();
     moduleRef = await Test.createTestingModule({
       imports: [
         WeChatModule.forRoot(
-          emulatorOptions(emulator, { token: { refreshAheadSeconds: 1, prefetch: true } }),
+          emulatorOptions(emulator, { clock, token: { refreshAheadSeconds: 300, prefetch: true } }),
         ),
       ],
     })
@@ -53,10 +54,9 @@ describe('secrets and tokens stay out of logs and errors', () => {
     seen.add(await moduleRef.get(JsSdkService).getTicket());
     // A transient failure in the background refresh is logged.
     emulator.injectFault('/cgi-bin/token', { status: 502, times: 4 });
-    await waitFor(
-      'a failed background refresh',
-      () => logger.lines.some((l) => l.includes('HTTP 502')),
-      5000,
+    await clock.advance(7_200_000 - 300_000); // to the token's refresh-ahead moment
+    await waitFor('a failed background refresh', () =>
+      logger.lines.some((l) => l.includes('HTTP 502')),
     );
     // A stale token is repaired; a token error that persists surfaces.
     emulator.revokeAllTokens();

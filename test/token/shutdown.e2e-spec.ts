@@ -39,8 +39,8 @@ describe('app.close() with calls to WeChat in flight', () => {
       httpTimeoutMs: 10_000,
       retry: { attempts: 4, baseDelayMs: 5 },
     });
-    // WeChat answers none of the token requests in time.
-    emulator.injectFault(TOKEN, { delayMs: 2000, times: 10 });
+    // WeChat answers none of the token requests while the test runs, however slowly it runs.
+    emulator.injectFault(TOKEN, { delayMs: 60_000, times: 10 });
     const token = moduleRef.get(TokenService).getAccessToken();
     await waitFor('the token request at WeChat', () => emulator.callCount(TOKEN) === 1);
 
