@@ -19,9 +19,14 @@ const logs = mkdtempSync(join(tmpdir(), 'nestjs-wechat-stress-'));
 const hog = values['no-hog']
   ? undefined
   : spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
-const stopHog = () => hog?.kill();
+let jest;
+const stopHog = () => {
+  hog?.kill();
+  jest?.kill();
+};
 process.on('exit', stopHog);
 process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 
 const tally = { passed: 0, failed: 0 };
 const wallTimes = [];
@@ -60,6 +65,7 @@ function runJest(args) {
       env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    jest = child;
     const chunks = [];
     child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.stderr.on('data', (chunk) => chunks.push(chunk));

@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type WeChatEmulatorOptions, TestClock, WeChatEmulator } from '../../src/testing/index.js';
+import { waitFor } from '../support/wait-for.js';
 
 const APP_ID = 'wx0123456789abcdef';
 const APP_SECRET = 'emulator-spec-secret-0123456789ab';
@@ -62,14 +63,6 @@ function streamedForm(options: {
 }
 
 type StreamedForm = ReturnType<typeof streamedForm>;
-
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('WeChatEmulator temporary media', () => {
   let emulator: WeChatEmulator;
@@ -143,7 +136,7 @@ describe('WeChatEmulator temporary media', () => {
         size: 20 * MB,
         pause: {
           bytes: 18 * MB,
-          until: () => waitFor(async () => (await largestOnDisk()) >= 12 * MB, '12 MB on disk'),
+          until: () => waitFor('12 MB on disk', async () => (await largestOnDisk()) >= 12 * MB),
         },
       });
 

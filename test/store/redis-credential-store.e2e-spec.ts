@@ -128,6 +128,8 @@ describe('RedisCredentialStore (real Redis)', () => {
       proxy.switchTo('forward');
       await waitFor('the watcher to hear of it', () => watched > 0);
       await waitFor('the waiter to wake', () => woken);
+      // Its two connections come back in either order: read once the commands one is back.
+      await waitFor('the reader to reconnect', () => reader.isReady);
       expect((await reader.get('k'))?.value).toBe('set while the reader was away');
     } finally {
       await proxy.close();
