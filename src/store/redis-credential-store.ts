@@ -25,6 +25,7 @@ interface RedisClient {
   connect(): Promise<unknown>;
   on(event: string, listener: (...args: unknown[]) => void): unknown;
   duplicate(): RedisClient;
+  ping(): Promise<string>;
   get(key: string): Promise<string | null>;
   getDel(key: string): Promise<string | null>;
   set(key: string, value: string, options: { NX?: true; PX: number }): Promise<string | null>;
@@ -99,6 +100,11 @@ export class RedisCredentialStore implements CredentialStore {
   /** Called with connection errors (the client reconnects by itself). */
   onError(listener: (error: Error) => void): void {
     this.errorListeners.add(listener);
+  }
+
+  /** Resolves when Redis answers a PING within the operation timeout. */
+  async ping(): Promise<void> {
+    await this.timed('PING', this.client.ping());
   }
 
   async get(key: string): Promise<StoredCredential | undefined> {

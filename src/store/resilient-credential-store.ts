@@ -5,6 +5,8 @@ import { MemoryCredentialStore } from './memory-credential-store.js';
 import { type RedisCredentialStore } from './redis-credential-store.js';
 
 const LOCAL_LEASE = 'local:';
+// How often an outage without a dropped connection is probed (real time: a network wait).
+const PROBE_INTERVAL_MS = 1000;
 
 /**
  * Redis first, process memory when Redis does not answer. Every credential is mirrored in memory,
@@ -17,6 +19,7 @@ export class ResilientCredentialStore implements CredentialStore {
   private readonly recoveredListeners = new Set<() => void>();
   private degraded = false;
   private closed = false;
+  private probe?: NodeJS.Timeout;
 
   constructor(
     private readonly redis: RedisCredentialStore,
@@ -111,6 +114,7 @@ export class ResilientCredentialStore implements CredentialStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.probe);
     this.recoveredListeners.clear();
     await this.local.close();
     await this.redis.close();
@@ -137,6 +141,28 @@ export class ResilientCredentialStore implements CredentialStore {
       `Redis is unreachable (${error.message}): serving credentials from memory, ` +
         'refreshing locally when needed, reconnecting in the background',
     );
+    this.probeUntilRecovered();
+  }
+
+  // A dropped connection announces its return ('ready'); a timed-out operation on a live one
+  // does not, and the hot path never touches the store: so ask Redis until it answers.
+  private probeUntilRecovered(): void {
+    if (this.probe || this.closed) return;
+    this.probe = setTimeout(async () => {
+      this.probe = undefined;
+      if (!this.degraded || this.closed) return;
+      if (this.redis.isReady) {
+        try {
+          await this.redis.ping();
+          this.markRecovered();
+          return;
+        } catch {
+          // Still frozen: ask again.
+        }
+      }
+      this.probeUntilRecovered();
+    }, PROBE_INTERVAL_MS);
+    this.probe.unref();
   }
 
   private markRecovered(): void {

@@ -191,7 +191,18 @@ describe('a cluster of separate processes sharing one token through Redis', () =
     await waitFor('every worker to reach Redis again', () =>
       workers.every((w) => w.logLines(/^Redis answers again/).length > 0),
     );
-    await waitFor('one token across the cluster', async () => (await heldTokens()).size === 1);
+    await waitFor(
+      'one token across the cluster',
+      async () => (await heldTokens()).size === 1,
+    ).catch(async (error: Error) => {
+      // Say what each worker holds and went through, so a split cluster can be told apart.
+      const held = await Promise.all(workers.map((w) => w.request<{ token: string }>('token')));
+      const story = workers.map((w, i) => ({
+        token: `…${held[i].token.slice(-6)}`,
+        logs: w.logs.map((l) => `${l.level}: ${l.message.slice(0, 80)}`),
+      }));
+      throw new Error(`${error.message}\n${JSON.stringify(story, null, 1)}`);
+    });
     await waitForCalls('calls after the recovery on every worker', await loadProgress());
     const results = await stopLoad();
     expect(results.flatMap((r) => r.errors)).toEqual([]);

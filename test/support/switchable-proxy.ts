@@ -10,6 +10,7 @@ export class SwitchableProxy {
   mode: ProxyMode = 'forward';
   connections = 0;
   private readonly sockets = new Set<Socket>();
+  private readonly upstreams = new Map<Socket, Socket>();
 
   private readonly server: Server;
   url = '';
@@ -33,11 +34,24 @@ export class SwitchableProxy {
     this.mode = mode;
     for (const socket of this.sockets) {
       if (mode === 'stall') {
+        const upstream = this.upstreams.get(socket);
         socket.unpipe();
+        upstream?.unpipe();
         socket.pause();
+        upstream?.pause();
       } else {
         socket.destroy();
       }
+    }
+  }
+
+  /** Passes bytes again on the connections a `stall` froze: what waited is delivered late. */
+  resume(): void {
+    this.mode = 'forward';
+    for (const [socket, upstream] of this.upstreams) {
+      socket.pipe(upstream).pipe(socket);
+      socket.resume();
+      upstream.resume();
     }
   }
 
@@ -54,8 +68,12 @@ export class SwitchableProxy {
     if (this.mode === 'reset') return void socket.resetAndDestroy();
     if (this.mode === 'hang' || this.mode === 'stall') return;
     const upstream = createConnection(Number(target.port), target.hostname);
+    this.upstreams.set(socket, upstream);
     upstream.on('error', () => socket.destroy());
-    socket.on('close', () => upstream.destroy());
+    socket.on('close', () => {
+      this.upstreams.delete(socket);
+      upstream.destroy();
+    });
     socket.pipe(upstream).pipe(socket);
   }
 }
