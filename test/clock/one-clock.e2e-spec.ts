@@ -24,6 +24,9 @@ const TOKEN = '/cgi-bin/token';
 const EXCHANGE = '/sns/oauth2/access_token';
 const SESSION_SECRET = 'one-clock-session-secret-0123456789abcdefgh';
 const MINUTE = 60_000;
+// Noon in Beijing, on a whole second. Tests on a frozen clock see times exactly: a limit is
+// checked a millisecond before it and at it.
+const START = Date.UTC(2026, 4, 1, 4);
 
 // One TestClock drives the module and the emulator: what takes minutes or hours of real time is
 // tested by moving time forward, and the library's timers fire as they would have.
@@ -42,7 +45,7 @@ describe('one clock for the library and the emulator', () => {
   });
 
   it('latches a configuration error for the cool-down, then asks WeChat again', async () => {
-    const clock = new TestClock();
+    const clock = new TestClock(START, { frozen: true });
     emulator = await startEmulator({ clock });
     moduleRef = await createWeChatTestingModule(emulator, {
       clock,
@@ -53,16 +56,16 @@ describe('one clock for the library and the emulator', () => {
     const fails = () => expect(tokens.getAccessToken()).rejects.toThrow(WeChatConfigurationError);
 
     await fails();
-    await clock.advance(MINUTE - 1000);
+    await clock.advance(MINUTE - 1);
     await fails();
     expect(emulator.callCount(TOKEN)).toBe(1);
-    await clock.advance(1000);
+    await clock.advance(1);
     await fails();
     expect(emulator.callCount(TOKEN)).toBe(2);
   });
 
   it('waits out the lease of a lock holder that died, and not a moment less', async () => {
-    const clock = new TestClock();
+    const clock = new TestClock(START, { frozen: true });
     emulator = await startEmulator({ clock });
     moduleRef = await createWeChatTestingModule(emulator, { clock });
     const store = moduleRef.get<CredentialStore>(CREDENTIAL_STORE);
@@ -74,11 +77,11 @@ describe('one clock for the library and the emulator', () => {
     let token: string | undefined;
     const caller = tokens.getAccessToken().then((value) => (token = value));
     await waitFor('the caller waiting on the lock', () => tokens.status().lockWaits > 0);
-    await clock.advance(LEASE_MS - 1000);
+    await clock.advance(LEASE_MS - 1);
     expect(token).toBeUndefined();
     expect(emulator.callCount(TOKEN)).toBe(0);
 
-    await clock.advance(1000 + 30_000);
+    await clock.advance(1 + 30_000);
     await caller;
     expect(token).toEqual(expect.any(String));
     expect(emulator.callCount(TOKEN)).toBe(1);
@@ -103,7 +106,7 @@ describe('one clock for the library and the emulator', () => {
   });
 
   it('skips a dead primary host for 30 s, then tries it again', async () => {
-    const clock = new TestClock();
+    const clock = new TestClock(START, { frozen: true });
     emulator = await startEmulator({ clock });
     proxy = await SwitchableProxy.start(emulator.url);
     moduleRef = await createWeChatTestingModule(emulator, {
@@ -117,12 +120,12 @@ describe('one clock for the library and the emulator', () => {
     proxy.switchTo('reset');
     await account.getApiDomainIps();
     const afterFailure = proxy.connections;
-    await clock.advance(29_000);
+    await clock.advance(30_000 - 1);
     await account.getApiDomainIps();
     expect(proxy.connections).toBe(afterFailure);
 
     proxy.switchTo('forward');
-    await clock.advance(1000);
+    await clock.advance(1);
     await account.getApiDomainIps();
     expect(proxy.connections).toBeGreaterThan(afterFailure);
   });
@@ -141,13 +144,14 @@ describe('one clock for the library and the emulator', () => {
     }
 
     it('ends a session when its cookie’s max age has passed', async () => {
-      const clock = new TestClock();
+      // Frozen on a whole second, so the session's expiry (in seconds) falls on an exact moment.
+      const clock = new TestClock(START, { frozen: true });
       const url = await startApp(clock, { cookie: { maxAgeSeconds: 3600 } });
       const alice = await signInAs(url, emulator, 'o_alice_0001', { path: '/me' });
       const page = { redirect: 'manual', headers: { accept: 'text/html' } } as const;
-      await clock.advance(3600_000 - 1000);
+      await clock.advance(3600_000 - 1);
       expect((await alice.fetch('/me', page)).status).toBe(200);
-      await clock.advance(1000);
+      await clock.advance(1);
       const expired = await alice.fetch('/me', page);
       expect(expired.status).toBe(302);
       expect(expired.headers.get('location')).toContain('/connect/oauth2/authorize');

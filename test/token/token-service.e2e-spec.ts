@@ -61,13 +61,14 @@ describe('TokenService against the emulator', () => {
   });
 
   it('refreshes ahead of expiry on its timer, with no caller asking', async () => {
-    const clock = new TestClock();
+    // Frozen: the refresh point falls on an exact moment, checked a millisecond before it.
+    const clock = new TestClock(Date.UTC(2026, 4, 1, 4), { frozen: true });
     const { tokens, api } = await setUp({ clock }, { clock, token: { refreshAheadSeconds: 300 } });
     const first = await tokens.getAccessToken();
 
-    await clock.advance(7_200_000 - 300_000 - 1000);
+    await clock.advance(7_200_000 - 300_000 - 1);
     expect(emulator.callCount(TOKEN)).toBe(1);
-    await clock.advance(1000);
+    await clock.advance(1);
     await waitFor('the scheduled refresh', () => emulator.callCount(TOKEN) === 2);
     const second = await tokens.refresh();
     expect(second).not.toBe(first);
