@@ -7,6 +7,9 @@ import { type RedisCredentialStore } from './redis-credential-store.js';
 const LOCAL_LEASE = 'local:';
 // How often an outage without a dropped connection is probed (real time: a network wait).
 const PROBE_INTERVAL_MS = 1000;
+// The instances of a cluster come back from an outage over a few seconds (reconnects back off up
+// to 2 s): the recovery listeners run once more after that, for what a late one stored.
+const SETTLE_MS = 3000;
 
 /**
  * Redis first, process memory when Redis does not answer. Every credential is mirrored in memory,
@@ -20,6 +23,7 @@ export class ResilientCredentialStore implements CredentialStore {
   private degraded = false;
   private closed = false;
   private probe?: NodeJS.Timeout;
+  private settle?: NodeJS.Timeout;
 
   constructor(
     private readonly redis: RedisCredentialStore,
@@ -115,6 +119,7 @@ export class ResilientCredentialStore implements CredentialStore {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.probe);
+    clearTimeout(this.settle);
     this.recoveredListeners.clear();
     await this.local.close();
     await this.redis.close();
@@ -170,6 +175,12 @@ export class ResilientCredentialStore implements CredentialStore {
     this.degraded = false;
     this.logger.log('Redis answers again: credentials are shared through it again');
     for (const listener of this.recoveredListeners) listener();
+    clearTimeout(this.settle);
+    this.settle = setTimeout(() => {
+      if (this.degraded || this.closed) return;
+      for (const listener of this.recoveredListeners) listener();
+    }, SETTLE_MS);
+    this.settle.unref();
   }
 }
 

@@ -197,11 +197,23 @@ describe('a cluster of separate processes sharing one token through Redis', () =
     ).catch(async (error: Error) => {
       // Say what each worker holds and went through, so a split cluster can be told apart.
       const held = await Promise.all(workers.map((w) => w.request<{ token: string }>('token')));
+      const stats = await Promise.all(
+        workers.map((w) => w.request<{ stats: { fetchedAt?: string } }>('stats')),
+      );
+      const redis = createClient({ url: privateRedis!.url });
+      await redis.connect();
+      const [key] = await redis.keys('*:access_token');
+      const stored = key
+        ? (JSON.parse((await redis.get(key)) ?? 'null') as Record<string, unknown>)
+        : null;
+      await redis.close();
+      const storeSays = stored && { ...stored, value: `…${String(stored.value).slice(-6)}` };
       const story = workers.map((w, i) => ({
         token: `…${held[i].token.slice(-6)}`,
+        fetchedAt: stats[i].stats.fetchedAt,
         logs: w.logs.map((l) => `${l.level}: ${l.message.slice(0, 80)}`),
       }));
-      throw new Error(`${error.message}\n${JSON.stringify(story, null, 1)}`);
+      throw new Error(`${error.message}\n${JSON.stringify({ storeSays, story }, null, 1)}`);
     });
     await waitForCalls('calls after the recovery on every worker', await loadProgress());
     const results = await stopLoad();

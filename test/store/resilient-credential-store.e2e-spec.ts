@@ -44,5 +44,8 @@ describe('ResilientCredentialStore (real Redis)', () => {
     expect(store.isDegraded()).toBe(false);
     expect(lines.filter((l) => l.startsWith('Redis is unreachable'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('Redis answers again'))).toHaveLength(1);
+    // Instances return over a few seconds: once they have, the listeners reconcile once more.
+    await waitFor('a second reconciliation once the cluster settled', () => recovered === 2);
+    expect(lines.filter((l) => l.startsWith('Redis answers again'))).toHaveLength(1);
   });
 });
