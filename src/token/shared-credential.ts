@@ -294,6 +294,10 @@ export class SharedCredential {
   }
 
   private adopt(stored: StoredCredential): TimedCredential {
+    // Never back to an older credential (WeChat honours the newer): a store read that began
+    // before a newer one was adopted, from a watcher or a reconciliation, must not undo it.
+    const held = this.held;
+    if (held && held.value !== stored.value && held.fetchedAt > stored.fetchedAt) return held;
     const timed = timeCredential(stored, this.timing.refreshAheadMs);
     this.held = timed;
     this.backgroundPausedUntil = 0;
