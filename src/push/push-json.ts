@@ -162,8 +162,8 @@ class Parser {
       if (e === 'u') {
         const hex = this.text.slice(this.pos + 2, this.pos + 6);
         if (!HEX4.test(hex)) throw this.fail('bad \\u escape');
-        // Each \uXXXX is one UTF-16 unit: a pair joins into one character, a lone surrogate
-        // stays as JSON allows it.
+        // Each \u escape is one UTF-16 unit: two in a row join into one character, and a lone
+        // surrogate stays as JSON allows it.
         result += String.fromCharCode(parseInt(hex, 16));
         this.pos += 6;
       } else if (e !== undefined && Object.hasOwn(ESCAPES, e)) {
