@@ -87,3 +87,25 @@ export type {
   WeChatAuthUser,
   WeChatUserInfo,
 } from './oauth/oauth.types.js';
+export {
+  OnWeChatEvent,
+  OnWeChatMessage,
+  WeChatPushMessage,
+  type PushFilter,
+} from './push/push-handler.decorators.js';
+export { WECHAT_CONTEXT_TYPE } from './push/push-handler.explorer.js';
+export { PushHandlerError } from './push/push-handler.table.js';
+export {
+  WeChatReply,
+  type WeChatImageReply,
+  type WeChatMusicReply,
+  type WeChatNewsArticle,
+  type WeChatNewsReply,
+  type WeChatReplyMessage,
+  type WeChatTextReply,
+  type WeChatTransferReply,
+  type WeChatVideoReply,
+  type WeChatVoiceReply,
+} from './push/push-reply.js';
+export type * from './push/push-message.types.js';
+export type { PushOptions } from './options/wechat-module-options.interface.js';

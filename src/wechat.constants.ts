@@ -6,3 +6,6 @@ export const WECHAT_NAMESPACE = 'nestjs-wechat';
 
 /** Where WeChat sends the browser back after web authorization, unless `oauth.callbackPath`. */
 export const DEFAULT_CALLBACK_PATH = '/wechat/oauth/callback';
+
+/** Where WeChat posts pushed messages and events, unless `push.path`. */
+export const DEFAULT_PUSH_PATH = '/wechat/push';

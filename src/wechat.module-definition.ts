@@ -25,6 +25,11 @@ export type WeChatModuleAsyncOptions = typeof WECHAT_ASYNC_OPTIONS_TYPE & {
    * Nest registers routes before the factory runs, so the path is given here.
    */
   oauthCallbackPath?: string;
+  /**
+   * Where the push endpoint is served, when the factory sets `push` (`/wechat/push`). Nest
+   * registers routes before the factory runs, so the path is given here.
+   */
+  pushPath?: string;
 };
 
 /** What a `useClass` / `useExisting` options factory of `forRootAsync` implements. */

@@ -1,4 +1,5 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AccountClient } from './api/clients/account.client.js';
 import { MediaClient } from './api/clients/media.client.js';
 import { MenuClient } from './api/clients/menu.client.js';
@@ -27,6 +28,15 @@ import { OAUTH_CALLBACK_MOUNT } from './oauth/oauth.constants.js';
 import { OAuthStateKeeper } from './oauth/oauth-state.keeper.js';
 import { OAuthService } from './oauth/oauth.service.js';
 import { WeChatAuthenticator } from './oauth/web-authenticator.js';
+import { PushBodyCapture } from './push/push-body.capture.js';
+import {
+  agreeWithPushMount,
+  PUSH_ENDPOINT_MOUNT,
+  pushMountOf,
+  withPushEndpoint,
+} from './push/push-endpoint.mount.js';
+import { PushHandlerExplorer } from './push/push-handler.explorer.js';
+import { PushReceiver } from './push/push-receiver.js';
 import { WECHAT_OPTIONS } from './wechat.constants.js';
 import {
   WECHAT_MODULE_OPTIONS,
@@ -49,12 +59,13 @@ const TYPED_CLIENTS = [
  * `forRootAsync({ useFactory, inject, imports })`.
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: WECHAT_OPTIONS,
-      inject: [WECHAT_MODULE_OPTIONS, OAUTH_CALLBACK_MOUNT],
-      useFactory: (raw: WeChatModuleOptions, mount: string | null) =>
-        resolveOptions(agreeWithMount(raw, mount)),
+      inject: [WECHAT_MODULE_OPTIONS, OAUTH_CALLBACK_MOUNT, PUSH_ENDPOINT_MOUNT],
+      useFactory: (raw: WeChatModuleOptions, callback: string | null, push: string | null) =>
+        resolveOptions(agreeWithPushMount(agreeWithMount(raw, callback), push)),
     },
     credentialStoreProvider,
     RefreshScheduler,
@@ -66,6 +77,9 @@ const TYPED_CLIENTS = [
     OAuthService,
     OAuthStateKeeper,
     WeChatAuthenticator,
+    PushReceiver,
+    PushHandlerExplorer,
+    PushBodyCapture,
     ...TYPED_CLIENTS,
   ],
   exports: [
@@ -87,15 +101,23 @@ export class WeChatModule extends WeChatConfigurableModule implements OnApplicat
     super();
   }
 
-  /** The module with these options; the OAuth callback is mounted when `oauth` is set. */
+  /**
+   * The module with these options; the OAuth callback is mounted when `oauth` is set, the push
+   * endpoint when `push` is.
+   */
   static override forRoot(options: WeChatModuleRootOptions): DynamicModule {
-    return withOAuthCallback(super.forRoot(options), callbackMountOf(options));
+    const module = withOAuthCallback(super.forRoot(options), callbackMountOf(options));
+    return withPushEndpoint(module, pushMountOf(options));
   }
 
-  /** The module with options from a factory; the OAuth callback is mounted at `oauthCallbackPath`. */
+  /**
+   * The module with options from a factory; the OAuth callback is mounted at `oauthCallbackPath`,
+   * the push endpoint at `pushPath`.
+   */
   static override forRootAsync(options: WeChatModuleAsyncOptions): DynamicModule {
-    const { oauthCallbackPath, ...asyncOptions } = options;
-    return withOAuthCallback(super.forRootAsync(asyncOptions), oauthCallbackPath ?? null);
+    const { oauthCallbackPath, pushPath, ...asyncOptions } = options;
+    const module = withOAuthCallback(super.forRootAsync(asyncOptions), oauthCallbackPath ?? null);
+    return withPushEndpoint(module, pushPath ?? null);
   }
 
   async onApplicationShutdown(): Promise<void> {

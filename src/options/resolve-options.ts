@@ -6,6 +6,15 @@ import {
 } from './wechat-module-options.interface.js';
 import { DEFAULT_CALLBACK_PATH, WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
+import {
+  baseUrl,
+  booleanOr,
+  integerIn,
+  numberIn,
+  requiredString,
+  routePath,
+} from './option-values.js';
+import { resolvePush } from './resolve-push-options.js';
 
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
 const DEFAULT_FALLBACK_API_BASE_URLS = ['https://api2.weixin.qq.com'];
@@ -74,6 +83,9 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     store: raw.store,
     clock: resolveClock(raw.clock),
     oauth: raw.oauth && resolveOAuth(raw.oauth),
+    push:
+      raw.push &&
+      resolvePush(raw.push, raw.oauth?.callbackPath ?? (raw.oauth && DEFAULT_CALLBACK_PATH)),
   };
 }
 
@@ -121,13 +133,11 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): Resolve
       `must be a string of at least ${MIN_SESSION_SECRET_BYTES} bytes (for example 32 random bytes, hex-encoded)`,
     );
   }
-  const callbackPath = oauth.callbackPath ?? DEFAULT_CALLBACK_PATH;
-  if (!/^\/[A-Za-z0-9/_.-]*$/.test(callbackPath) || callbackPath.includes('//')) {
-    throw new WeChatOptionsError(
-      'oauth.callbackPath',
-      'must be an absolute path such as /wechat/oauth/callback',
-    );
-  }
+  const callbackPath = routePath(
+    'oauth.callbackPath',
+    oauth.callbackPath ?? DEFAULT_CALLBACK_PATH,
+    DEFAULT_CALLBACK_PATH,
+  );
   const defaultScope = oauth.defaultScope ?? 'snsapi_base';
   if (defaultScope !== 'snsapi_base' && defaultScope !== 'snsapi_userinfo') {
     throw new WeChatOptionsError(
@@ -170,63 +180,4 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): Resolve
     },
     stateTtlSeconds: numberIn('oauth.stateTtlSeconds', oauth.stateTtlSeconds, 600, 1, 600),
   };
-}
-
-function requiredString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new WeChatOptionsError(name, 'is missing or empty');
-  }
-  return value;
-}
-
-function baseUrl(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw new WeChatOptionsError(name, 'must be a URL string');
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new WeChatOptionsError(name, `is not a URL: ${JSON.stringify(value)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new WeChatOptionsError(name, 'must be an http(s) URL');
-  }
-  if (url.search || url.hash || url.username || url.password) {
-    throw new WeChatOptionsError(
-      name,
-      'must be a bare base URL, without query, fragment or credentials',
-    );
-  }
-  return url.href.replace(/\/+$/, '');
-}
-
-function numberIn(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new WeChatOptionsError(name, `must be a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function integerIn(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const n = numberIn(name, value, fallback, min, max);
-  if (!Number.isInteger(n)) throw new WeChatOptionsError(name, 'must be a whole number');
-  return n;
-}
-
-function booleanOr(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new WeChatOptionsError(name, 'must be true or false');
-  return value;
 }

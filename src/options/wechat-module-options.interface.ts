@@ -63,6 +63,8 @@ export interface WeChatModuleOptions {
    * `TestClock` of `nestjs-wechat/testing` (shared with the emulator) to move time forward.
    */
   clock?: WeChatClock;
+  /** Receiving messages and events WeChat pushes (消息推送) at `push.path`. */
+  push?: PushOptions;
   /** Web authorization (网页授权) for `@WeChatAuth()` routes. */
   oauth?: {
     /** Where WeChat sends the browser back; default `/wechat/oauth/callback`. */
@@ -89,6 +91,35 @@ export interface WeChatModuleOptions {
       maxAgeSeconds?: number;
     };
   };
+}
+
+/** The push endpoint: what WeChat's console (服务器配置) holds, and how the endpoint behaves. */
+export interface PushOptions {
+  /** Where WeChat posts messages; default `/wechat/push`. The console's URL ends with it. */
+  path?: string;
+  /** The console's Token: 3-32 letters and digits. Never logged or put in an error. */
+  token: string;
+  /** The console's EncodingAESKey (43 letters and digits), for compatible and safe mode. */
+  encodingAESKey?: string;
+  /** The key before the last rotation, tried when the current one fails (WeChat's advice). */
+  previousEncodingAESKey?: string;
+  /** Refuse plain (unencrypted) posts with 403; needs `encodingAESKey`. Default false. */
+  requireEncryption?: boolean;
+  /** Largest body read, in bytes; larger posts get 413. Default 65536 (WeChat's are a few KB). */
+  bodyLimitBytes?: number;
+  /** How long a reply is kept for WeChat's retries of its message; default 60 (3 tries of 5 s). */
+  retryWindowSeconds?: number;
+}
+
+/** Push options after validation. */
+export interface ResolvedPushOptions {
+  path: string;
+  token: string;
+  encodingAESKey?: string;
+  previousEncodingAESKey?: string;
+  requireEncryption: boolean;
+  bodyLimitBytes: number;
+  retryWindowSeconds: number;
 }
 
 /** The scopes of web authorization. */
@@ -130,4 +161,5 @@ export interface ResolvedWeChatOptions {
   store?: CredentialStore;
   clock: WeChatClock;
   oauth?: ResolvedOAuthOptions;
+  push?: ResolvedPushOptions;
 }

@@ -8,6 +8,24 @@ export type { SentMessage } from './emulator/sent-messages.js';
 export type { EmulatorMenuButton } from './emulator/emulator-menu.js';
 export type { EmulatorQrCode, EmulatorQrScene, QrActionName } from './emulator/qr-codes.js';
 export type { EmulatorMediaType } from './emulator/media-store.js';
+export type {
+  EmulatorPushConfig,
+  EmulatorPushFormat,
+  EmulatorPushMode,
+} from './emulator/push/push-config.js';
+export type {
+  EmulatorPushComposer,
+  SentScanEvent,
+  SentSubscribeEvent,
+} from './emulator/push/push-compose.js';
+export {
+  PUSH_UNAVAILABLE_NOTICE,
+  type EmulatorPushOutcome,
+  type EmulatorPushRecord,
+  type EmulatorPushReply,
+  type EmulatorPushTry,
+} from './emulator/push/push-outcome.js';
+export { PushAbortedError } from './emulator/push/push-http.js';
 export {
   signInAs,
   type SignedInClient,

@@ -11,6 +11,11 @@ import { EmulatorTags } from './emulator-tags.js';
 import { EmulatorUsers, type EmulatorUser, type EmulatorUserInput } from './emulator-users.js';
 import { MediaStore, type EmulatorMediaType } from './media-store.js';
 import { MessageTemplates } from './message-templates.js';
+import { EmulatorPush } from './push/emulator-push.js';
+import { type EmulatorPushConfig } from './push/push-config.js';
+import { createPushComposer, type EmulatorPushComposer } from './push/push-compose.js';
+import { isOriginalId, MsgIdSequence, originalIdFor } from './push/push-ids.js';
+import { type EmulatorPushOutcome, type EmulatorPushRecord } from './push/push-outcome.js';
 import { QrCodes, type EmulatorQrCode } from './qr-codes.js';
 import { registerAccountRoutes } from './routes/account.routes.js';
 import { registerAuthorizeRoutes } from './routes/authorize.routes.js';
@@ -29,6 +34,7 @@ import { registerUserRoutes } from './routes/user.routes.js';
 import { SentMessages, type SentMessage } from './sent-messages.js';
 import { SubscriptionGrants } from './subscription-grants.js';
 import { TokenAuthority } from './token-authority.js';
+import { type WeChatPushBase } from '../../push/push-message.types.js';
 
 /** Options of `WeChatEmulator.start`. Defaults are WeChat's own numbers. */
 export interface WeChatEmulatorOptions {
@@ -64,6 +70,11 @@ export interface WeChatEmulatorOptions {
    * uses, and `clock.advance(ms)` ages both together.
    */
   clock?: WeChatClock;
+  /**
+   * The account's original id (原始 ID, `gh_` and 12 characters), the `ToUserName` of pushes;
+   * default one derived from appId.
+   */
+  originalId?: string;
 }
 
 /**
@@ -76,6 +87,11 @@ export class WeChatEmulator {
    * `clock.advance(ms)`, which ages tokens, codes and quotas here only.
    */
   readonly clock: EmulatorClock;
+  /**
+   * Builders of what users do (send a text, follow, tap a menu button, scan a QR code...), as
+   * the messages WeChat pushes for it; hand them to `push`.
+   */
+  readonly compose: EmulatorPushComposer;
   private readonly router = new EmulatorRouter();
   private readonly account: EmulatorAccount;
   private readonly tokens: TokenAuthority;
@@ -91,6 +107,8 @@ export class WeChatEmulator {
   private readonly qrCodeRegistry: QrCodes;
   private readonly media: MediaStore;
   private readonly followerCounts = new Map<string, number>();
+  private readonly accountOriginalId: string;
+  private readonly pushes: EmulatorPush;
   private oauthDomains: string[];
   private server?: Server;
   private baseUrl = '';
@@ -165,6 +183,27 @@ export class WeChatEmulator {
       sizeLimits[type as EmulatorMediaType] = positive(`mediaSizeLimits.${type}`, bytes);
     }
     registerMediaRoutes(this.router, this.tokens, this.media, sizeLimits);
+    if (options.originalId !== undefined && !isOriginalId(options.originalId)) {
+      throw new Error('WeChatEmulator option originalId must be gh_ and 12 letters or digits');
+    }
+    this.accountOriginalId = options.originalId ?? originalIdFor(options.appId);
+    const qrCodes = () => this.qrCodeRegistry.all();
+    this.compose = createPushComposer({
+      users: this.users,
+      clock: this.clock,
+      originalId: this.accountOriginalId,
+      msgIds: new MsgIdSequence(),
+      menu: () => this.customMenu.get(),
+      qrCodes,
+    });
+    this.pushes = new EmulatorPush({
+      appId: options.appId,
+      originalId: this.accountOriginalId,
+      users: this.users,
+      clock: this.clock,
+      window: this.serviceWindow,
+      qrCodes,
+    });
   }
 
   /** Starts an emulator on a free loopback port. */
@@ -181,6 +220,11 @@ export class WeChatEmulator {
 
   get appId(): string {
     return this.account.appId;
+  }
+
+  /** The account's original id (`gh_…`): the `ToUserName` of every push. */
+  get originalId(): string {
+    return this.accountOriginalId;
   }
 
   /** Requests received on a path (faulted ones included). */
@@ -313,6 +357,36 @@ export class WeChatEmulator {
     return this.qrCodeRegistry.all();
   }
 
+  /**
+   * Sets the account's push URL as WeChat's console does: checks the token (3-32 of
+   * `[A-Za-z0-9]`) and key (43 of `[A-Za-z0-9]`, needed in compatible and safe mode), then GETs
+   * the URL with `signature`, `timestamp`, `nonce`, `echostr` and requires `echostr` back.
+   * Throws when either fails, and the previous configuration stays.
+   */
+  configurePush(config: EmulatorPushConfig): Promise<void> {
+    return this.pushes.configure(config);
+  }
+
+  /** Removes the push URL: `push` throws until `configurePush` again. */
+  clearPush(): void {
+    this.pushes.clear();
+  }
+
+  /**
+   * Pushes a message (see `compose`) to the app as WeChat does: signed, encrypted in compatible
+   * and safe mode, the same request up to 3 times while no HTTP 200 comes within the try time
+   * limit; then judges the answer. Resolves to what the user saw: the reply, nothing, or the
+   * notice `PUSH_UNAVAILABLE_NOTICE` with the reason. Rejects when the emulator closes first.
+   */
+  push(message: WeChatPushBase): Promise<EmulatorPushOutcome> {
+    return this.pushes.push(message);
+  }
+
+  /** The pushes delivered, with what the user saw, oldest first. */
+  pushLog(): EmulatorPushRecord[] {
+    return this.pushes.log();
+  }
+
   /** Connections clients hold open to the emulator right now (keep-alive ones included). */
   openConnections(): Promise<number> {
     const server = this.server;
@@ -322,8 +396,9 @@ export class WeChatEmulator {
     );
   }
 
-  /** Stops the server and deletes the uploaded media. */
+  /** Stops the server, drops the pushes under way and deletes the uploaded media. */
   async close(): Promise<void> {
+    this.pushes.close();
     const server = this.server;
     this.server = undefined;
     if (server) {

@@ -1,0 +1,70 @@
+import { WeChatOptionsError } from './wechat-options.error.js';
+
+// Checks of single option values; each throws WeChatOptionsError naming the option, never its value.
+
+export function requiredString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new WeChatOptionsError(name, 'is missing or empty');
+  }
+  return value;
+}
+
+export function baseUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string') throw new WeChatOptionsError(name, 'must be a URL string');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new WeChatOptionsError(name, `is not a URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new WeChatOptionsError(name, 'must be an http(s) URL');
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new WeChatOptionsError(
+      name,
+      'must be a bare base URL, without query, fragment or credentials',
+    );
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+export function numberIn(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new WeChatOptionsError(name, `must be a number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function integerIn(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const n = numberIn(name, value, fallback, min, max);
+  if (!Number.isInteger(n)) throw new WeChatOptionsError(name, 'must be a whole number');
+  return n;
+}
+
+export function booleanOr(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new WeChatOptionsError(name, 'must be true or false');
+  return value;
+}
+
+/** An absolute route path of letters, digits and `/_.-`, such as `/wechat/push`. */
+export function routePath(name: string, value: unknown, example: string): string {
+  if (typeof value !== 'string' || !/^\/[A-Za-z0-9/_.-]*$/.test(value) || value.includes('//')) {
+    throw new WeChatOptionsError(name, `must be an absolute path such as ${example}`);
+  }
+  return value;
+}

@@ -1,0 +1,112 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { PushRejection } from './push-envelope.js';
+import { isPushPost, PUSH_RAW_BODY, readBody } from './push-body.js';
+
+// A content type no client sends: Fastify hands a push to the parser of this type only.
+const PUSH_CONTENT_TYPE = 'application/x-nestjs-wechat-push';
+
+type Middleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+interface ExpressLike {
+  use(middleware: Middleware): unknown;
+  router?: { stack?: unknown[] };
+  _router?: { stack?: unknown[] };
+}
+interface FastifyLike {
+  addHook(
+    name: 'onRequest',
+    hook: (
+      request: { method: string; url: string; headers: Record<string, unknown> },
+      reply: unknown,
+      done: () => void,
+    ) => void,
+  ): unknown;
+  addContentTypeParser(
+    type: string,
+    options: { parseAs: 'buffer'; bodyLimit: number },
+    parser: (
+      request: unknown,
+      body: Buffer,
+      done: (error: Error | null, body?: Buffer) => void,
+    ) => void,
+  ): unknown;
+}
+
+/**
+ * Makes the push path's body reach the endpoint unparsed, on both platforms, without touching how
+ * the app's other routes parse theirs (wechat-push.md section 8: framework body parsers eat or
+ * refuse XML). Express: a reader placed before every other middleware, so the body parsers find
+ * the body read and skip it. Fastify: the push's content type is swapped for a private one whose
+ * parser keeps the bytes, so neither Fastify's parsers nor the app's see it.
+ */
+@Injectable()
+export class PushBodyCapture implements OnModuleInit {
+  private readonly logger = new Logger('WeChat:push');
+
+  constructor(
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    const push = this.options.push;
+    const adapter = this.adapterHost?.httpAdapter;
+    if (!push || !adapter) return;
+    const type = adapter.getType();
+    if (type === 'express')
+      this.captureOnExpress(adapter.getInstance(), push.path, push.bodyLimitBytes);
+    else if (type === 'fastify')
+      this.captureOnFastify(adapter.getInstance(), push.path, push.bodyLimitBytes);
+  }
+
+  private captureOnExpress(app: ExpressLike, path: string, limit: number): void {
+    const reader: Middleware = (req, res, next) => {
+      if (!isPushPost(req.method, req.url, path)) return next();
+      readBody(req, limit).then(
+        (bytes) => {
+          (req as { [PUSH_RAW_BODY]?: Buffer })[PUSH_RAW_BODY] = bytes;
+          next();
+        },
+        (error: unknown) => {
+          if (!(error instanceof PushRejection)) return next(error);
+          // Closing the connection rather than reading the rest of a body that is too large.
+          res.writeHead(error.status, {
+            'Content-Type': 'text/plain; charset=utf-8',
+            Connection: 'close',
+          });
+          res.end(error.message);
+        },
+      );
+    };
+    app.use(reader);
+    const stack = (app.router ?? app._router)?.stack;
+    if (!Array.isArray(stack)) {
+      this.logger.warn(
+        "Cannot place the push body reader before the app's middleware (unknown Express router); pushes are read after the body parsers",
+      );
+      return;
+    }
+    stack.unshift(stack.pop());
+  }
+
+  private captureOnFastify(app: FastifyLike, path: string, limit: number): void {
+    app.addContentTypeParser(
+      PUSH_CONTENT_TYPE,
+      { parseAs: 'buffer', bodyLimit: limit },
+      (_request, body, done) => done(null, body),
+    );
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (isPushPost(request.method, request.url, path)) {
+        request.headers['content-type'] = PUSH_CONTENT_TYPE;
+      }
+      done();
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { type IncomingMessage } from 'node:http';
+import { Logger } from '@nestjs/common';
+import { PushRejection, type PushBody } from './push-envelope.js';
+
+/** Where the early reader of the Express platform leaves a push's raw body on the request. */
+export const PUSH_RAW_BODY = Symbol.for('nestjs-wechat:push-raw-body');
+
+const TOO_LARGE = 'the body is larger than push.bodyLimitBytes';
+const logger = new Logger('WeChat:push');
+let warnedParsedBody = false;
+
+/**
+ * Whether a request is a push to `path`: a POST with WeChat's signed query, at `path` under any
+ * prefix the app adds (a global prefix, a version). Decided before routing, from the URL alone.
+ */
+export function isPushPost(
+  method: string | undefined,
+  url: string | undefined,
+  path: string,
+): boolean {
+  if (method !== 'POST' || !url) return false;
+  const query = url.indexOf('?');
+  if (query === -1) return false;
+  let pathname = url.slice(0, query);
+  if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1);
+  if (!pathname.endsWith(path)) return false;
+  const params = new URLSearchParams(url.slice(query + 1));
+  return params.has('signature') && params.has('timestamp') && params.has('nonce');
+}
+
+/**
+ * Reads a request's body, at most `limit` bytes: a declared larger length is refused before a
+ * byte is read, a stream that grows past it is refused as soon as it does (413).
+ */
+export function readBody(stream: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(stream.headers['content-length']);
+  if (declared > limit) return Promise.reject(new PushRejection(413, TOO_LARGE));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const cleanUp = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('aborted', onAborted);
+    };
+    const onData = (chunk: Buffer): void => {
+      length += chunk.length;
+      if (length > limit) {
+        cleanUp();
+        stream.pause();
+        reject(new PushRejection(413, TOO_LARGE));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanUp();
+      resolve(Buffer.concat(chunks, length));
+    };
+    const onError = (error: Error): void => {
+      cleanUp();
+      reject(error);
+    };
+    const onAborted = (): void => onError(new Error('the request was aborted'));
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('aborted', onAborted);
+  });
+}
+
+/** What a request handler sees of a request on either platform. */
+interface PushRequest {
+  raw?: IncomingMessage;
+  body?: unknown;
+  rawBody?: unknown;
+  [PUSH_RAW_BODY]?: Buffer;
+}
+
+/**
+ * The body of a push, whatever the app did about body parsing: the early reader's bytes, Nest's
+ * `rawBody`, a Buffer or string another parser left, the unread stream itself, and as a last
+ * resort an object another JSON parser made (its 64-bit numbers may already have lost digits:
+ * warned once). Throws `PushRejection` (413) past `limit`.
+ */
+export async function pushBodyOf(request: PushRequest, limit: number): Promise<PushBody> {
+  const stream = request.raw ?? (request as unknown as IncomingMessage);
+  const bytes = request[PUSH_RAW_BODY] ?? bufferOf(request.rawBody) ?? bufferOf(request.body);
+  if (bytes) return textOf(bytes, limit);
+  if (typeof request.body === 'string') return textOf(Buffer.from(request.body), limit);
+  if (isUnread(stream)) return textOf(await readBody(stream, limit), limit);
+  if (isPlainObject(request.body)) {
+    if (!warnedParsedBody) {
+      warnedParsedBody = true;
+      logger.warn(
+        'A JSON body parser of the app read a push before nestjs-wechat could; a MsgId above 2^53 may have lost digits. Let the push path reach nestjs-wechat unparsed, or use rawBody: true',
+      );
+    }
+    return request.body;
+  }
+  return '';
+}
+
+function bufferOf(value: unknown): Buffer | undefined {
+  return Buffer.isBuffer(value) ? value : undefined;
+}
+
+function textOf(bytes: Buffer, limit: number): string {
+  if (bytes.length > limit) throw new PushRejection(413, TOO_LARGE);
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+function isUnread(stream: IncomingMessage): boolean {
+  return typeof stream.on === 'function' && stream.readable && !stream.complete;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+}

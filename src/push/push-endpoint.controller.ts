@@ -1,0 +1,67 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+  type Type,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { pushBodyOf } from './push-body.js';
+import { PushRejection } from './push-envelope.js';
+import { type PushAnswer, PushReceiver } from './push-receiver.js';
+
+/**
+ * The push endpoint at `path`: GET answers WeChat's URL verification, POST receives messages and
+ * events. Each `WeChatModule` gets a class of its own, so modules with different paths keep theirs.
+ */
+export function createPushEndpointController(path: string): Type<unknown> {
+  @Controller(path)
+  class PushEndpointController {
+    constructor(
+      private readonly receiver: PushReceiver,
+      private readonly adapterHost: HttpAdapterHost,
+      @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    ) {}
+
+    @Get()
+    verify(@Query() query: Record<string, unknown>, @Res() response: unknown): void {
+      this.send(response, this.receiver.verify(query));
+    }
+
+    @Post()
+    @HttpCode(200)
+    async receive(
+      @Req() request: object,
+      @Res() response: unknown,
+      @Query() query: Record<string, unknown>,
+    ): Promise<void> {
+      const limit = this.options.push!.bodyLimitBytes;
+      let answer: PushAnswer;
+      try {
+        answer = await this.receiver.receive(query, await pushBodyOf(request, limit));
+      } catch (error) {
+        if (!(error instanceof PushRejection)) throw error;
+        answer = {
+          status: error.status,
+          contentType: 'text/plain; charset=utf-8',
+          body: error.message,
+        };
+      }
+      this.send(response, answer);
+    }
+
+    private send(response: unknown, answer: PushAnswer): void {
+      const adapter = this.adapterHost.httpAdapter;
+      adapter.setHeader(response, 'Content-Type', answer.contentType);
+      adapter.setHeader(response, 'Cache-Control', 'no-store');
+      adapter.reply(response, answer.body, answer.status);
+    }
+  }
+  return PushEndpointController;
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
+import { type ParamsFactory } from '@nestjs/core/helpers/external-context-creator.js';
+import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import {
+  PUSH_ARGS_METADATA,
+  PUSH_HANDLER_METADATA,
+  PUSH_MESSAGE_PARAM,
+  type PushSubscription,
+} from './push-handler.decorators.js';
+import { type PushHandler, PushHandlerTable } from './push-handler.table.js';
+import { PushReceiver } from './push-receiver.js';
+
+/** The Nest context type push handlers run in: `host.getType() === 'wechat'` in guards and filters. */
+export const WECHAT_CONTEXT_TYPE = 'wechat';
+
+// `@WeChatPushMessage()` receives the push, the first argument the handler is called with.
+const pushParams: ParamsFactory = {
+  exchangeKeyForValue: (type, _data, args: unknown[]) =>
+    type === PUSH_MESSAGE_PARAM ? args[0] : undefined,
+};
+
+/**
+ * Finds the `@OnWeChatMessage()` / `@OnWeChatEvent()` methods of every provider and controller
+ * at start-up and gives them to the receiver, each wrapped so that Nest's guards, interceptors,
+ * pipes and exception filters apply (as `@golevelup/nestjs-rabbitmq` does).
+ */
+@Injectable()
+export class PushHandlerExplorer implements OnModuleInit {
+  private readonly logger = new Logger('WeChat:push');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly contexts: ExternalContextCreator,
+    private readonly receiver: PushReceiver,
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+  ) {}
+
+  onModuleInit(): void {
+    const handlers = this.discover();
+    if (!this.options.push) {
+      if (handlers.length > 0) {
+        this.logger.warn(
+          `${handlers.map((h) => h.name).join(', ')} subscribe to pushes, but WeChatModule has no push option: nothing will call them`,
+        );
+      }
+      return;
+    }
+    const table = new PushHandlerTable(handlers, (message) => this.logger.warn(message));
+    this.receiver.useHandlers(table);
+  }
+
+  private discover(): PushHandler[] {
+    const handlers: PushHandler[] = [];
+    const seen = new Set<object>();
+    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
+    for (const wrapper of wrappers) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
+      seen.add(instance);
+      const prototype = Object.getPrototypeOf(instance) as object | null;
+      if (!prototype) continue;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const target = (instance as Record<string, unknown>)[method];
+        if (typeof target !== 'function') continue;
+        const subscriptions: PushSubscription[] | undefined = Reflect.getMetadata(
+          PUSH_HANDLER_METADATA,
+          target,
+        );
+        if (!subscriptions) continue;
+        const name = `${instance.constructor.name}.${method}`;
+        if (!wrapper.isDependencyTreeStatic()) {
+          throw new Error(
+            `${name} handles pushes, but ${instance.constructor.name} is request- or transient-scoped; push handlers must live on a singleton provider`,
+          );
+        }
+        const invoke = this.contexts.create(
+          instance,
+          target as (...args: unknown[]) => unknown,
+          method,
+          PUSH_ARGS_METADATA,
+          pushParams,
+          undefined,
+          undefined,
+          undefined,
+          WECHAT_CONTEXT_TYPE,
+        );
+        for (const subscription of subscriptions) {
+          handlers.push({ name, subscription, invoke: (push) => invoke(push) });
+        }
+      }
+    }
+    return handlers;
+  }
+}
