@@ -7,7 +7,14 @@ import {
   pushOptions,
   startPushApp,
 } from './push-test-app.js';
-import { type Format, type Mode, openReply, post, signedPush, textMessage } from './push-requests.js';
+import {
+  type Format,
+  type Mode,
+  openReply,
+  post,
+  signedPush,
+  textMessage,
+} from './push-requests.js';
 
 const MODES: Mode[] = ['plain', 'compatible', 'safe'];
 const FORMATS: Format[] = ['xml', 'json'];
@@ -28,7 +35,10 @@ describe.each(PLATFORMS)('the push endpoint on %s', (platform) => {
   describe.each(MODES)('in %s mode', (mode) => {
     it.each(FORMATS)('answers a %s text message with the handler reply', async (format) => {
       const message = textMessage('hello');
-      const answer = await post(url, signedPush(message, { mode, format, appId: APP_ID, key: AES_KEY }));
+      const answer = await post(
+        url,
+        signedPush(message, { mode, format, appId: APP_ID, key: AES_KEY }),
+      );
       expect(answer.status).toBe(200);
       const reply = openReply(answer.text, format, AES_KEY);
       expect(reply).toMatchObject({

@@ -11,7 +11,8 @@ export type Format = 'xml' | 'json';
 /** A push body as WeChat writes it: XML with CDATA strings, or JSON. */
 export function pushBody(fields: Record<string, unknown>, format: Format): string {
   // WeChat's JSON carries MsgId as a bare 64-bit number, which JSON.parse would round.
-  if (format === 'json') return JSON.stringify(fields).replace(/"(MsgId|MsgID)":"(\d+)"/g, '"$1":$2');
+  if (format === 'json')
+    return JSON.stringify(fields).replace(/"(MsgId|MsgID)":"(\d+)"/g, '"$1":$2');
   return `<xml>${xmlFields(fields)}</xml>`;
 }
 

@@ -3,8 +3,10 @@ import {
   type DynamicModule,
   type INestApplication,
   Injectable,
+  type LoggerService,
   Module,
   Post,
+  type Provider,
   Req,
 } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -127,14 +129,27 @@ class EchoBodyController {
 
 @Module({})
 class PushTestAppModule {
-  static register(options: WeChatModuleOptions, log: HandlerLog): DynamicModule {
+  static register(
+    options: WeChatModuleOptions,
+    log: HandlerLog,
+    providers: Provider[],
+  ): DynamicModule {
     return {
       module: PushTestAppModule,
       imports: [WeChatModule.forRoot(options)],
       controllers: [EchoBodyController],
-      providers: [{ provide: HandlerLog, useValue: log }, TestPushHandlers],
+      providers: [{ provide: HandlerLog, useValue: log }, ...providers],
     };
   }
+}
+
+/** How the test app is set up besides its WeChatModule options. */
+export interface PushAppSetup {
+  parsing?: BodyParsing;
+  globalPrefix?: string;
+  logger?: LoggerService;
+  /** The push handlers; default `TestPushHandlers`. */
+  providers?: Provider[];
 }
 
 /** Options of an app with the push endpoint; `push` fields override the defaults. */
@@ -152,15 +167,15 @@ export function pushOptions(push: Partial<WeChatModuleOptions['push']> = {}): We
 export async function startPushApp(
   platform: Platform,
   options: WeChatModuleOptions,
-  parsing: BodyParsing = 'defaults',
-  globalPrefix?: string,
+  setup: PushAppSetup = {},
 ): Promise<{ app: INestApplication; url: string; log: HandlerLog }> {
+  const { parsing = 'defaults', globalPrefix, logger = false } = setup;
   const log = new HandlerLog();
   const moduleRef = await Test.createTestingModule({
-    imports: [PushTestAppModule.register(options, log)],
+    imports: [PushTestAppModule.register(options, log, setup.providers ?? [TestPushHandlers])],
   }).compile();
   const appOptions = {
-    logger: false as const,
+    logger,
     rawBody: parsing === 'rawBody',
     bodyParser: parsing !== 'no body parser',
   };
