@@ -19,22 +19,14 @@ import { credentialStoreProvider } from './store/credential-store.provider.js';
 import { RefreshScheduler } from './token/refresh-scheduler.js';
 import { SharedCredentialFactory } from './token/shared-credential.factory.js';
 import { TokenService } from './token/token.service.js';
-import {
-  agreeWithMount,
-  callbackMountOf,
-  withOAuthCallback,
-} from './oauth/oauth-callback.mount.js';
+import { OAUTH_CALLBACK_ROUTE } from './oauth/oauth-callback.mount.js';
 import { OAUTH_CALLBACK_MOUNT } from './oauth/oauth.constants.js';
+import { agreeWithMountedRoute, mountPathOf, withMountedRoute } from './options/route-mount.js';
 import { OAuthStateKeeper } from './oauth/oauth-state.keeper.js';
 import { OAuthService } from './oauth/oauth.service.js';
 import { WeChatAuthenticator } from './oauth/web-authenticator.js';
 import { PushBodyCapture } from './push/push-body.capture.js';
-import {
-  agreeWithPushMount,
-  PUSH_ENDPOINT_MOUNT,
-  pushMountOf,
-  withPushEndpoint,
-} from './push/push-endpoint.mount.js';
+import { PUSH_ENDPOINT_MOUNT, PUSH_ENDPOINT_ROUTE } from './push/push-endpoint.mount.js';
 import { PushHandlerExplorer } from './push/push-handler.explorer.js';
 import { PushReceiver } from './push/push-receiver.js';
 import { WECHAT_OPTIONS } from './wechat.constants.js';
@@ -64,8 +56,10 @@ const TYPED_CLIENTS = [
     {
       provide: WECHAT_OPTIONS,
       inject: [WECHAT_MODULE_OPTIONS, OAUTH_CALLBACK_MOUNT, PUSH_ENDPOINT_MOUNT],
-      useFactory: (raw: WeChatModuleOptions, callback: string | null, push: string | null) =>
-        resolveOptions(agreeWithPushMount(agreeWithMount(raw, callback), push)),
+      useFactory: (raw: WeChatModuleOptions, callback: string | null, push: string | null) => {
+        const agreed = agreeWithMountedRoute(OAUTH_CALLBACK_ROUTE, raw, callback);
+        return resolveOptions(agreeWithMountedRoute(PUSH_ENDPOINT_ROUTE, agreed, push));
+      },
     },
     credentialStoreProvider,
     RefreshScheduler,
@@ -106,8 +100,17 @@ export class WeChatModule extends WeChatConfigurableModule implements OnApplicat
    * endpoint when `push` is.
    */
   static override forRoot(options: WeChatModuleRootOptions): DynamicModule {
-    const module = withOAuthCallback(super.forRoot(options), callbackMountOf(options));
-    return withPushEndpoint(module, pushMountOf(options));
+    const module = super.forRoot(options);
+    const withCallback = withMountedRoute(
+      OAUTH_CALLBACK_ROUTE,
+      module,
+      mountPathOf(OAUTH_CALLBACK_ROUTE, options),
+    );
+    return withMountedRoute(
+      PUSH_ENDPOINT_ROUTE,
+      withCallback,
+      mountPathOf(PUSH_ENDPOINT_ROUTE, options),
+    );
   }
 
   /**
@@ -116,8 +119,9 @@ export class WeChatModule extends WeChatConfigurableModule implements OnApplicat
    */
   static override forRootAsync(options: WeChatModuleAsyncOptions): DynamicModule {
     const { oauthCallbackPath, pushPath, ...asyncOptions } = options;
-    const module = withOAuthCallback(super.forRootAsync(asyncOptions), oauthCallbackPath ?? null);
-    return withPushEndpoint(module, pushPath ?? null);
+    const module = super.forRootAsync(asyncOptions);
+    const withCallback = withMountedRoute(OAUTH_CALLBACK_ROUTE, module, oauthCallbackPath ?? null);
+    return withMountedRoute(PUSH_ENDPOINT_ROUTE, withCallback, pushPath ?? null);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -169,7 +169,8 @@ export async function startPushApp(
   options: WeChatModuleOptions,
   setup: PushAppSetup = {},
 ): Promise<{ app: INestApplication; url: string; log: HandlerLog }> {
-  const { parsing = 'defaults', globalPrefix, logger = false } = setup;
+  const { parsing = 'defaults', globalPrefix } = setup;
+  const logger: LoggerService | false = setup.logger ?? false;
   const log = new HandlerLog();
   const moduleRef = await Test.createTestingModule({
     imports: [PushTestAppModule.register(options, log, setup.providers ?? [TestPushHandlers])],

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { isWeChatClock, type WeChatClock } from '../../clock/wechat-clock.js';
+import { type WeChatPushBase } from '../../push/push-message.types.js';
 import { ApiQuotas } from './api-quotas.js';
 import { CustomerServiceWindow, type EmulatorInteraction } from './customer-service-window.js';
 import { EmulatorAccount } from './emulator-account.js';
@@ -34,7 +35,6 @@ import { registerUserRoutes } from './routes/user.routes.js';
 import { SentMessages, type SentMessage } from './sent-messages.js';
 import { SubscriptionGrants } from './subscription-grants.js';
 import { TokenAuthority } from './token-authority.js';
-import { type WeChatPushBase } from '../../push/push-message.types.js';
 
 /** Options of `WeChatEmulator.start`. Defaults are WeChat's own numbers. */
 export interface WeChatEmulatorOptions {

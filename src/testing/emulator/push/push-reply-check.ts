@@ -35,7 +35,8 @@ const REPLY_TYPES = [
 ];
 // Seconds reach 1e11 in the year 5138; milliseconds passed it in 1973.
 const MAX_SECONDS = 1e11;
-const SECONDS = /^[0-9]{1,12}$/;
+// Digits enough for milliseconds too, so that mistake gets its own message.
+const SECONDS = /^[0-9]{1,16}$/;
 // Passive_user_reply_message: "开发者只能回复1条图文消息；其余场景最多可回复8条图文消息".
 const MAX_ARTICLES = 8;
 
