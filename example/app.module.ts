@@ -1,11 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { WeChatModule } from '../src/index.js';
 import { WECHAT_CONNECTION_LABEL } from './example.constants.js';
+import { ChatHandlers } from './chat.handlers.js';
 import { HelloController } from './hello.controller.js';
 import { StatusController } from './status.controller.js';
 import { type WeChatConnection } from './wechat-connection.js';
 
-/** The example app: the module, a status page, a JS-SDK endpoint and a signed-in page. */
+/**
+ * The example app: the module, a status page, a JS-SDK endpoint, a signed-in page, and chat
+ * handlers for what users send.
+ */
 @Module({})
 export class AppModule {
   static register(connection: WeChatConnection): DynamicModule {
@@ -13,7 +17,10 @@ export class AppModule {
       module: AppModule,
       imports: [WeChatModule.forRoot(connection.options)],
       controllers: [StatusController, HelloController],
-      providers: [{ provide: WECHAT_CONNECTION_LABEL, useValue: connection.describe }],
+      providers: [
+        { provide: WECHAT_CONNECTION_LABEL, useValue: connection.describe },
+        ChatHandlers,
+      ],
     };
   }
 }

@@ -2,6 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { type WeChatModuleOptions } from '../src/index.js';
 import { WeChatEmulator } from '../src/testing/index.js';
 
+// What WeChat's console allows for the push Token and EncodingAESKey: letters and digits.
+function randomAlphanumeric(length: number): string {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(length), (byte) => letters[byte % letters.length]).join('');
+}
+
 /** The WeChat the example talks to: the real one with credentials, else an embedded emulator. */
 export interface WeChatConnection {
   options: WeChatModuleOptions;
@@ -28,7 +34,14 @@ export async function connectWeChat(env: NodeJS.ProcessEnv): Promise<WeChatConne
   const appId = env.WECHAT_APP_ID;
   const appSecret = env.WECHAT_APP_SECRET;
   if (appId && appSecret) {
-    return { options: { appId, appSecret, oauth }, describe: `the real WeChat, account ${appId}` };
+    // Pushes need the console's Token (and key, for safe mode): without them, no endpoint.
+    const push = env.WECHAT_PUSH_TOKEN
+      ? { token: env.WECHAT_PUSH_TOKEN, encodingAESKey: env.WECHAT_ENCODING_AES_KEY }
+      : undefined;
+    return {
+      options: { appId, appSecret, oauth, push },
+      describe: `the real WeChat, account ${appId}`,
+    };
   }
   const demoSecret = randomBytes(16).toString('hex');
   const emulator = await WeChatEmulator.start({ appId: DEMO_APP_ID, appSecret: demoSecret });
@@ -41,6 +54,7 @@ export async function connectWeChat(env: NodeJS.ProcessEnv): Promise<WeChatConne
       apiBaseUrl: emulator.url,
       openBaseUrl: emulator.url,
       oauth,
+      push: { token: randomAlphanumeric(32), encodingAESKey: randomAlphanumeric(43) },
     },
     describe: `the embedded WeChat emulator at ${emulator.url}`,
   };
