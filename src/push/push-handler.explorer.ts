@@ -9,7 +9,7 @@ import {
   PUSH_MESSAGE_PARAM,
   type PushSubscription,
 } from './push-handler.decorators.js';
-import { type PushHandler, PushHandlerTable } from './push-handler.table.js';
+import { type PushHandler, PushHandlerError, PushHandlerTable } from './push-handler.table.js';
 import { PushReceiver } from './push-receiver.js';
 
 /** The Nest context type push handlers run in: `host.getType() === 'wechat'` in guards and filters. */
@@ -57,6 +57,10 @@ export class PushHandlerExplorer implements OnModuleInit {
     const seen = new Set<object>();
     const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
     for (const wrapper of wrappers) {
+      if (!wrapper.isDependencyTreeStatic()) {
+        this.refuseScoped(wrapper.metatype);
+        continue;
+      }
       const instance: unknown = wrapper.instance;
       if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
       seen.add(instance);
@@ -71,11 +75,6 @@ export class PushHandlerExplorer implements OnModuleInit {
         );
         if (!subscriptions) continue;
         const name = `${instance.constructor.name}.${method}`;
-        if (!wrapper.isDependencyTreeStatic()) {
-          throw new Error(
-            `${name} handles pushes, but ${instance.constructor.name} is request- or transient-scoped; push handlers must live on a singleton provider`,
-          );
-        }
         const invoke = this.contexts.create(
           instance,
           target as (...args: unknown[]) => unknown,
@@ -93,5 +92,19 @@ export class PushHandlerExplorer implements OnModuleInit {
       }
     }
     return handlers;
+  }
+
+  // A request- or transient-scoped provider has no one instance a push could be handed to.
+  private refuseScoped(metatype: unknown): void {
+    if (typeof metatype !== 'function' || !metatype.prototype) return;
+    const prototype = metatype.prototype as Record<string, unknown>;
+    for (const method of this.scanner.getAllMethodNames(prototype)) {
+      const target = prototype[method];
+      if (typeof target === 'function' && Reflect.hasMetadata(PUSH_HANDLER_METADATA, target)) {
+        throw new PushHandlerError(
+          `${metatype.name}.${method} handles pushes, but ${metatype.name} is request- or transient-scoped (or depends on one): push handlers must live on a singleton provider`,
+        );
+      }
+    }
   }
 }

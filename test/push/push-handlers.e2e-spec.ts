@@ -9,6 +9,7 @@ import {
   type LoggerService,
   type NestInterceptor,
   type PipeTransform,
+  Scope,
   UseFilters,
   UseGuards,
   UseInterceptors,
@@ -114,6 +115,14 @@ class EnhancedHandlers {
   }
 }
 
+@Injectable({ scope: Scope.REQUEST })
+class RequestScopedHandlers {
+  @OnWeChatMessage('text')
+  text(): string {
+    return 'scoped';
+  }
+}
+
 @Injectable()
 class AmbiguousHandlers {
   @OnWeChatMessage('text')
@@ -214,6 +223,14 @@ describe.each(PLATFORMS)('push handlers on %s', (platform) => {
         started.log.textDelayMs = 0;
       }
     });
+  });
+
+  it('refuses handlers on a request-scoped provider at start-up', async () => {
+    await expect(
+      startPushApp(platform, pushOptions(), { providers: [RequestScopedHandlers] }),
+    ).rejects.toThrow(
+      /RequestScopedHandlers\.text handles pushes, but .* request- or transient-scoped/,
+    );
   });
 
   it('refuses ambiguous handlers at start-up, naming them', async () => {
