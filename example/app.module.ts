@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { WeChatModule } from '../src/index.js';
-import { WECHAT_CONNECTION_LABEL } from './example.constants.js';
+import { CHAT_PAGE_URL, WECHAT_CONNECTION_LABEL } from './example.constants.js';
 import { ChatHandlers } from './chat.handlers.js';
 import { HelloController } from './hello.controller.js';
 import { StatusController } from './status.controller.js';
@@ -19,6 +19,8 @@ export class AppModule {
       controllers: [StatusController, HelloController],
       providers: [
         { provide: WECHAT_CONNECTION_LABEL, useValue: connection.describe },
+        // Nest takes no undefined value: null says there is no chat page (the real WeChat).
+        { provide: CHAT_PAGE_URL, useValue: connection.emulator?.chatUrl ?? null },
         ChatHandlers,
       ],
     };

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Header, Inject, Query, Req } from
 import { type Request } from 'express';
 import { JsSdkService, TokenService, WeChatArgumentError } from '../src/index.js';
 import { escapeHtml, page } from './html.js';
-import { WECHAT_CONNECTION_LABEL } from './example.constants.js';
+import { CHAT_PAGE_URL, WECHAT_CONNECTION_LABEL } from './example.constants.js';
 
 /** The token's health and a JS-SDK config: what an operator checks first. */
 @Controller()
@@ -11,6 +11,7 @@ export class StatusController {
     private readonly tokens: TokenService,
     private readonly jsSdk: JsSdkService,
     @Inject(WECHAT_CONNECTION_LABEL) private readonly connection: string,
+    @Inject(CHAT_PAGE_URL) private readonly chatUrl: string | null,
   ) {}
 
   @Get()
@@ -47,8 +48,21 @@ export class StatusController {
 <h2>JS-SDK config for this page</h2>${jsSdk}
 <p>JSON for another page: <code>GET /jssdk-config?url=https://your.page/path</code></p>
 <h2>Web authorization</h2>
-<p><a href="/hello">Sign in with WeChat</a> (snsapi_userinfo: asks for your profile).</p>`,
+<p><a href="/hello">Sign in with WeChat</a> (snsapi_userinfo: asks for your profile).</p>
+<h2>Chat with the app</h2>${this.chatSection()}`,
     );
+  }
+
+  /** Where to talk to the app's chat handlers (chat.handlers.ts). */
+  private chatSection(): string {
+    if (this.chatUrl === null) {
+      return `<p id="chat">On the real WeChat the chat happens in WeChat itself: follow the account
+and send it a message. WeChat pushes it to this app's push URL, which you set in the console's
+服务器配置 (server configuration) with the Token in <code>WECHAT_PUSH_TOKEN</code>.</p>`;
+    }
+    return `<p id="chat"><a id="chat-link" href="${escapeHtml(this.chatUrl)}">Open the emulator's chat
+page</a>: be one of the demo users, follow the account, send it messages, tap its menu and scan
+its QR code. The emulator pushes each to this app, and shows its replies as WeChat would.</p>`;
   }
 
   @Get('jssdk-config')

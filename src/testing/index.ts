@@ -26,6 +26,7 @@ export {
   type EmulatorPushTry,
 } from './emulator/push/push-outcome.js';
 export { PushAbortedError } from './emulator/push/push-http.js';
+export { PushUnavailableError } from './emulator/push/emulator-push.js';
 export {
   signInAs,
   type SignedInClient,

@@ -3,6 +3,7 @@ import { type AddressInfo } from 'node:net';
 import { isWeChatClock, type WeChatClock } from '../../clock/wechat-clock.js';
 import { type WeChatPushBase } from '../../push/push-message.types.js';
 import { ApiQuotas } from './api-quotas.js';
+import { CHAT_PATH, registerChatRoutes } from './chat/chat.routes.js';
 import { CustomerServiceWindow, type EmulatorInteraction } from './customer-service-window.js';
 import { EmulatorAccount } from './emulator-account.js';
 import { EmulatorClock } from './emulator-clock.js';
@@ -204,6 +205,16 @@ export class WeChatEmulator {
       window: this.serviceWindow,
       qrCodes,
     });
+    registerChatRoutes(this.router, {
+      appId: options.appId,
+      originalId: this.accountOriginalId,
+      users: this.users,
+      clock: this.clock,
+      menu: () => this.customMenu.get(),
+      qrCodes,
+      compose: this.compose,
+      push: (message) => this.pushes.push(message),
+    });
   }
 
   /** Starts an emulator on a free loopback port. */
@@ -216,6 +227,20 @@ export class WeChatEmulator {
   /** `http://127.0.0.1:PORT`: use it as `apiBaseUrl` and `openBaseUrl`. */
   get url(): string {
     return this.baseUrl;
+  }
+
+  /**
+   * The chat page of the emulator's users, `http://127.0.0.1:PORT/emulator/chat`: open it in a
+   * browser to be one of the users (`addUser`) talking to the app as in WeChat: send texts,
+   * follow and unfollow, tap the buttons of the menu the app created, scan its QR codes, and see
+   * the app's replies (or WeChat's "unavailable" notice). Each action is a `push` of the
+   * matching `compose` message, so it needs `configurePush` first; the page keeps the last 200
+   * lines of each user's conversation. Its JSON routes: `GET /emulator/chat/state?openid=` and
+   * `POST /emulator/chat/send` with `{ openid, action: 'text' | 'click' | 'view' | 'scan' |
+   * 'follow' | 'unfollow', content | key | url | ticket }`, answering `{ outcome }`.
+   */
+  get chatUrl(): string {
+    return `${this.baseUrl}${CHAT_PATH}`;
   }
 
   get appId(): string {

@@ -17,6 +17,18 @@ export interface EmulatorPushState extends PushEffectState {
   clock: EmulatorClock;
 }
 
+/** Why `push` sent nothing: no push URL is configured, or the emulator is closed. */
+export class PushUnavailableError extends Error {
+  override readonly name = 'PushUnavailableError';
+
+  constructor(
+    readonly reason: 'not-configured' | 'closed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The account's push URL (服务器配置) and the pushes made to it: configuration with WeChat's URL
  * verification, delivery with its tries and reply checks, and the log of what users saw.
@@ -44,7 +56,12 @@ export class EmulatorPush {
   async push(message: WeChatPushBase): Promise<EmulatorPushOutcome> {
     this.assertOpen('push');
     const config = this.config;
-    if (!config) throw new Error('push: no push URL is configured; call configurePush first');
+    if (!config) {
+      throw new PushUnavailableError(
+        'not-configured',
+        'push: no push URL is configured; call configurePush first',
+      );
+    }
     const fields = this.checkMessage(message);
     const at = this.state.clock.now();
     applyPushEffects(fields, this.state);
@@ -74,7 +91,9 @@ export class EmulatorPush {
   }
 
   private assertOpen(control: string): void {
-    if (this.closing.signal.aborted) throw new Error(`${control}: the emulator is closed`);
+    if (this.closing.signal.aborted) {
+      throw new PushUnavailableError('closed', `${control}: the emulator is closed`);
+    }
   }
 
   private checkMessage(message: WeChatPushBase): PushFields {
