@@ -19,8 +19,8 @@ describe('isPushPost', () => {
     ['POST', `/wechat/push${SIGNED}`, true],
     ['POST', `/api/v1/wechat/push/${SIGNED}`, true],
     ['GET', `/wechat/push${SIGNED}`, false],
-    ['POST', '/wechat/push', false],
-    ['POST', '/wechat/push?signature=a&timestamp=1', false],
+    ['POST', '/wechat/push', true],
+    ['POST', '/WeChat/Push/?signature=a', true],
     ['POST', `/xwechat/push${SIGNED}`, false],
     ['POST', `/wechat/push/more${SIGNED}`, false],
   ])('%s %s → %s', (method, url, expected) => {
@@ -66,6 +66,14 @@ describe('pushBodyOf', () => {
     await expect(pushBodyOf({ rawBody: Buffer.alloc(101) }, 100)).rejects.toMatchObject({
       status: 413,
     });
+  });
+
+  it('gives up on a body that trickles in', async () => {
+    const trickle = new IncomingMessage(new Socket());
+    trickle.headers = {};
+    trickle.push(Buffer.from('<xml>'));
+    const { readBody } = await import('./push-body.js');
+    await expect(readBody(trickle, 100, 20)).rejects.toMatchObject({ status: 408 });
   });
 
   it('is empty when there is no body at all', async () => {

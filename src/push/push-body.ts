@@ -6,12 +6,15 @@ import { PushRejection, type PushBody } from './push-envelope.js';
 export const PUSH_RAW_BODY = Symbol.for('nestjs-wechat:push-raw-body');
 
 const TOO_LARGE = 'the body is larger than push.bodyLimitBytes';
+const BODY_TIMEOUT_MS = 10_000;
 const logger = new Logger('WeChat:push');
 let warnedParsedBody = false;
 
 /**
- * Whether a request is a push to `path`: a POST with WeChat's signed query, at `path` under any
- * prefix the app adds (a global prefix, a version). Decided before routing, from the URL alone.
+ * Whether a request is a POST to the push endpoint at `path`, under any prefix the app adds (a
+ * global prefix, a version), in any letter case and with a trailing slash (Express routes match
+ * those). Decided before routing, from the URL alone; unsigned posts are taken too, so that they
+ * get the endpoint's 401 rather than what the app's body parsers make of them.
  */
 export function isPushPost(
   method: string | undefined,
@@ -20,25 +23,33 @@ export function isPushPost(
 ): boolean {
   if (method !== 'POST' || !url) return false;
   const query = url.indexOf('?');
-  if (query === -1) return false;
-  let pathname = url.slice(0, query);
+  let pathname = (query === -1 ? url : url.slice(0, query)).toLowerCase();
   if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1);
-  if (!pathname.endsWith(path)) return false;
-  const params = new URLSearchParams(url.slice(query + 1));
-  return params.has('signature') && params.has('timestamp') && params.has('nonce');
+  return pathname.endsWith(path.toLowerCase());
 }
 
 /**
  * Reads a request's body, at most `limit` bytes: a declared larger length is refused before a
  * byte is read, a stream that grows past it is refused as soon as it does (413).
  */
-export function readBody(stream: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(
+  stream: IncomingMessage,
+  limit: number,
+  timeoutMs = BODY_TIMEOUT_MS,
+): Promise<Buffer> {
   const declared = Number(stream.headers['content-length']);
   if (declared > limit) return Promise.reject(new PushRejection(413, TOO_LARGE));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
+    // WeChat sends a few KB at once; a body that trickles in holds a socket for nothing.
+    const timer = setTimeout(() => {
+      cleanUp();
+      stream.pause();
+      reject(new PushRejection(408, 'the body took too long to arrive'));
+    }, timeoutMs);
     const cleanUp = (): void => {
+      clearTimeout(timer);
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
@@ -62,7 +73,7 @@ export function readBody(stream: IncomingMessage, limit: number): Promise<Buffer
       cleanUp();
       reject(error);
     };
-    const onAborted = (): void => onError(new Error('the request was aborted'));
+    const onAborted = (): void => onError(new PushRejection(400, 'the request was aborted'));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);

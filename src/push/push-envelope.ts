@@ -28,7 +28,7 @@ export class PushRejection extends Error {
   override readonly name = 'PushRejection';
 
   constructor(
-    readonly status: 400 | 401 | 403 | 413,
+    readonly status: 400 | 401 | 403 | 408 | 413,
     reason: string,
   ) {
     super(reason);

@@ -60,6 +60,28 @@ describe.each(PLATFORMS)('push bodies on %s', (platform) => {
     });
   });
 
+  it('reads the body itself wherever the platform routes the path (letter case, trailing slash)', async () => {
+    const { app, url, log } = await startPushApp(platform, pushOptions());
+    try {
+      const message = textMessage('case');
+      const push = signedPush(message, {
+        mode: 'plain',
+        format: 'json',
+        appId: APP_ID,
+        key: AES_KEY,
+      });
+      const answer = await post(`${url}/WeChat/Push/`, push);
+      // Express routes paths case-insensitively and with a trailing slash; Fastify does not.
+      expect(answer.status).toBe(platform === 'express' ? 200 : 404);
+      if (platform === 'express') {
+        const seen = log.calls.at(-1)!.push as unknown as Record<string, unknown>;
+        expect(seen.MsgId).toBe(message.MsgId);
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('finds the endpoint under a global prefix', async () => {
     const { app, url, log } = await startPushApp(platform, pushOptions(), { globalPrefix: 'api' });
     try {
