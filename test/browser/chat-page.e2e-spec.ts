@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { AppModule } from '../../example/app.module.js';
 import { EXAMPLE_QR_SCENE, setUpChat } from '../../example/chat-setup.js';
 import {
@@ -10,19 +11,6 @@ import {
   DEMO_USERS,
   type WeChatConnection,
 } from '../../example/wechat-connection.js';
-
-// Debian's Chromium (installed by .ci/run), headless, with no network beyond this machine.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Script and markup in a message: the page must show them as text and run none of it.
 const HOSTILE =
@@ -45,7 +33,7 @@ describe('the emulator chat page with the example app, in a real browser', () =>
     await app.listen(0, '127.0.0.1');
     appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
     await setUpChat(app, connection, appUrl);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -2,26 +2,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 import { AppModule } from '../../example/app.module.js';
 import {
   connectWeChat,
   DEMO_USERS,
   type WeChatConnection,
 } from '../../example/wechat-connection.js';
-
-// Debian's Chromium (installed by .ci/run), headless, with no network beyond this machine.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('the example app in a real browser', () => {
   let connection: WeChatConnection;
@@ -37,7 +25,7 @@ describe('the example app in a real browser', () => {
     app = moduleRef.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
     appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

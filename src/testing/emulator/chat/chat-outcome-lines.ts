@@ -1,10 +1,9 @@
 import { type EmulatorPushOutcome, type EmulatorPushReply } from '../push/push-outcome.js';
 import { type ChatEntry } from './chat-conversations.js';
+import { asList, field } from '../push/push-reply-check.js';
 
 /** A line of the conversation before the store numbers it. */
 export type ChatLine = Omit<ChatEntry, 'id'>;
-
-type Fields = Record<string, unknown>;
 
 // The envelope every reply has: not worth showing.
 const ENVELOPE = new Set(['ToUserName', 'FromUserName', 'CreateTime', 'MsgType']);
@@ -107,15 +106,4 @@ function show(value: unknown): string {
 // The element holding a media reply's fields: Image, Voice, Video, Music.
 function holder(reply: EmulatorPushReply, type: string): unknown {
   return reply[type.charAt(0).toUpperCase() + type.slice(1)];
-}
-
-function field(holder: unknown, name: string): unknown {
-  return typeof holder === 'object' && holder !== null && !Array.isArray(holder)
-    ? (holder as Fields)[name]
-    : undefined;
-}
-
-function asList(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
 }

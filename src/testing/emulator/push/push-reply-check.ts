@@ -189,13 +189,15 @@ function seconds(value: unknown): string | undefined {
   return typeof text === 'string' && SECONDS.test(text) ? text : undefined;
 }
 
-function field(holder: unknown, name: string): unknown {
+/** `holder[name]` when `holder` is an object of fields, else undefined. */
+export function field(holder: unknown, name: string): unknown {
   return typeof holder === 'object' && holder !== null && !Array.isArray(holder)
     ? (holder as Fields)[name]
     : undefined;
 }
 
-function asList(value: unknown): unknown[] {
+/** One value or several as an array (XML gives one element as itself). */
+export function asList(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
