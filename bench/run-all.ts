@@ -2,6 +2,7 @@ import { benchApiClient } from './api-client.bench.js';
 import { benchAuthGuard } from './auth-guard.bench.js';
 import { benchClusterFetches } from './cluster-fetches.bench.js';
 import { benchColdStartFetches } from './cold-start-fetches.bench.js';
+import { benchPushEndpoint } from './push-endpoint.bench.js';
 import { benchRedisVersusMemory } from './redis-vs-memory.bench.js';
 import { benchTokenHotPath } from './token-hot-path.bench.js';
 
@@ -12,6 +13,7 @@ const benches: [string, () => Promise<void>][] = [
   ['Redis store versus memory only', benchRedisVersusMemory],
   ['@WeChatAuth() route versus the bare handler', benchAuthGuard],
   ['WeChatApiClient versus raw axios', benchApiClient],
+  ['Push endpoint: safe versus plain mode, and versus the wechat package', benchPushEndpoint],
 ];
 
 for (const [title, run] of benches) {

@@ -1,8 +1,7 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type Decipher } from 'node:crypto';
+import { pooledRandomBytes } from '../common/random-pool.js';
 
 const ENCODING_AES_KEY = /^[A-Za-z0-9]{43}$/;
-// Standard base64 with its padding; length is checked apart (a multiple of 4).
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const AES_BLOCK = 16;
 // wechat-push.md section 4: PKCS#7 to a multiple of 32 bytes, so pad values run 1..32.
 const PAD_BLOCK = 32;
@@ -42,6 +41,10 @@ export interface DecryptedPush {
 export class PushCipher {
   private readonly key: Buffer;
   private readonly iv: Buffer;
+  // AES itself, block by block: CBC decryption is D(C[i]) XOR C[i-1], so one long-lived ECB
+  // context serves every message (creating a CBC context per message costs more than the AES).
+  // It is only ever given whole blocks and never finalised, so it holds no state between calls.
+  private readonly blockDecipher: Decipher;
 
   constructor(encodingAesKey: string) {
     if (!isEncodingAesKey(encodingAesKey)) {
@@ -49,10 +52,15 @@ export class PushCipher {
     }
     this.key = Buffer.from(`${encodingAesKey}=`, 'base64');
     this.iv = this.key.subarray(0, AES_BLOCK);
+    this.blockDecipher = createDecipheriv('aes-256-ecb', this.key, null).setAutoPadding(false);
   }
 
   /** The base64 `Encrypt` value of `message` for `appId`; pass `random16` only to test vectors. */
-  encrypt(message: string, appId: string, random16: Buffer = randomBytes(RANDOM_LENGTH)): string {
+  encrypt(
+    message: string,
+    appId: string,
+    random16: Buffer = pooledRandomBytes(RANDOM_LENGTH),
+  ): string {
     if (random16.length !== RANDOM_LENGTH) throw new RangeError('random16 must be 16 bytes');
     const body = Buffer.from(message, 'utf8');
     const length = Buffer.alloc(4);
@@ -75,8 +83,7 @@ export class PushCipher {
     if (data.length === 0 || data.length % AES_BLOCK !== 0) {
       throw new PushDecryptError('length', 'not a whole number of AES blocks');
     }
-    const decipher = createDecipheriv('aes-256-cbc', this.key, this.iv).setAutoPadding(false);
-    const plain = Buffer.concat([decipher.update(data), decipher.final()]);
+    const plain = this.decryptCbc(data);
     const body = plain.subarray(0, plain.length - padLength(plain));
     if (body.length < HEADER_LENGTH) throw new PushDecryptError('layout', 'too short');
     const messageEnd = HEADER_LENGTH + body.readUInt32BE(RANDOM_LENGTH);
@@ -88,14 +95,27 @@ export class PushCipher {
       appId: body.toString('utf8', messageEnd),
     };
   }
+
+  private decryptCbc(data: Buffer): Buffer {
+    const plain = this.blockDecipher.update(data);
+    if (plain.length !== data.length) throw new Error('AES-ECB kept back part of the input');
+    // Backwards, so each block is XORed with the ciphertext block before it (the IV for the first).
+    for (let i = plain.length - 1; i >= 0; i--) {
+      plain[i] ^= i < AES_BLOCK ? this.iv[i] : data[i - AES_BLOCK];
+    }
+    return plain;
+  }
 }
 
 function decodeBase64(encoded: string): Buffer {
-  // Node's decoder skips characters it does not know; a strict check keeps junk from decoding.
-  if (typeof encoded !== 'string' || encoded.length % 4 !== 0 || !BASE64.test(encoded)) {
+  // Node's decoder skips characters it does not know: only a string that is exactly the
+  // (canonical, padded) base64 of what it decodes to is taken.
+  if (typeof encoded !== 'string' || encoded.length % 4 !== 0) {
     throw new PushDecryptError('base64', 'not base64');
   }
-  return Buffer.from(encoded, 'base64');
+  const data = Buffer.from(encoded, 'base64');
+  if (data.toString('base64') !== encoded) throw new PushDecryptError('base64', 'not base64');
+  return data;
 }
 
 function padLength(plain: Buffer): number {

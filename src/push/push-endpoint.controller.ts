@@ -60,7 +60,14 @@ export function createPushEndpointController(path: string): Type<unknown> {
       const adapter = this.adapterHost.httpAdapter;
       adapter.setHeader(response, 'Content-Type', answer.contentType);
       adapter.setHeader(response, 'Cache-Control', 'no-store');
-      adapter.reply(response, answer.body, answer.status);
+      if (adapter.getType() !== 'express') {
+        adapter.reply(response, answer.body, answer.status);
+        return;
+      }
+      // Express's send() would hash the body for an ETag and check freshness: nothing WeChat
+      // uses, on every push.
+      adapter.status(response, answer.status);
+      adapter.end(response, answer.body);
     }
   }
   return PushEndpointController;

@@ -1,5 +1,5 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { pooledRandomBytes } from '../common/random-pool.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { PushCipher } from './push-cipher.js';
@@ -117,7 +117,7 @@ export class PushReceiver {
       format,
       timestampSeconds: now,
       // WeChat's own nonces are up to ten digits (wechat-push.md section 9).
-      nonce: String(randomInt(1, 2 ** 31)),
+      nonce: String(pooledRandomBytes(4).readUInt32BE() >>> 1 || 1),
     });
     return { status: 200, contentType, body };
   }

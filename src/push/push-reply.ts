@@ -264,7 +264,13 @@ export function renderEncryptedReply(options: EncryptedReplyOptions): string {
   };
   if (format === 'json') return JSON.stringify(envelope);
   if (format !== 'xml') throw new RangeError("format must be 'xml' or 'json'");
-  return toXml(envelope);
+  // The element order of toXml(envelope), written out: Encrypt is base64 and MsgSignature hex,
+  // which need no escaping, and this is on every encrypted reply's path.
+  return (
+    `<xml><Encrypt><![CDATA[${encrypt}]]></Encrypt>` +
+    `<MsgSignature><![CDATA[${signature}]]></MsgSignature>` +
+    `<TimeStamp>${timestamp}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`
+  );
 }
 
 function toXml(fields: WeChatFields): string {

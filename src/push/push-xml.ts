@@ -1,4 +1,5 @@
 import { SaxesParser } from 'saxes';
+import { parseFlatXml } from './push-xml-flat.js';
 
 /** A parsed value: a leaf's text, an element's children, or the repeats of one name. */
 export type PushXmlValue = string | PushXmlValue[] | { [name: string]: PushXmlValue };
@@ -34,6 +35,11 @@ interface Frame {
  */
 export function parsePushXml(xml: string): Record<string, PushXmlValue> {
   if (typeof xml !== 'string') throw new PushXmlError('not a string');
+  return parseFlatXml(xml) ?? parseWithSaxes(xml);
+}
+
+/** `parsePushXml` by the XML parser alone, for any document: exported to test the fast path. */
+export function parseWithSaxes(xml: string): Record<string, PushXmlValue> {
   const stack: Frame[] = [];
   let root: Frame | undefined;
   let elements = 0;
