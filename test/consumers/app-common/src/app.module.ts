@@ -4,6 +4,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { WeChatModule } from 'nestjs-wechat';
 import { WeChatHealthIndicator } from 'nestjs-wechat/health';
+import { ChatHandlers } from './chat.handlers.js';
 import { Heartbeat } from './heartbeat.service.js';
 import { MeController } from './me.controller.js';
 import { OutboundAudit } from './outbound-audit.service.js';
@@ -16,12 +17,14 @@ import { wechatOptions } from './wechat.config.js';
     TerminusModule,
     WeChatModule.forRootAsync({
       useFactory: wechatOptions,
-      // Routes are registered before the factory runs: the OAuth callback's path is given here.
+      // Routes are registered before the factory runs: the callback's and the push endpoint's
+      // paths are given here.
       oauthCallbackPath: '/wechat/oauth/callback',
+      pushPath: '/wechat/push',
       isGlobal: true,
     }),
   ],
   controllers: [MeController],
-  providers: [Heartbeat, OutboundAudit, WeChatHealthIndicator],
+  providers: [Heartbeat, OutboundAudit, WeChatHealthIndicator, ChatHandlers],
 })
 export class AppModule {}

@@ -1,5 +1,5 @@
 // Run with `node dist/smoke.js`: the built app (compiled as the app compiles, loaded as Node loads
-// it) signs a user in against the emulator, outside any test runner.
+// it) signs a user in against the emulator and answers a pushed message, outside any test runner.
 import { TokenService } from 'nestjs-wechat';
 import { signInAs, WeChatEmulator } from 'nestjs-wechat/testing';
 import { serve } from './serve.js';
@@ -15,6 +15,7 @@ async function smoke(): Promise<void> {
     WECHAT_APP_SECRET: 'smoke-secret-0123456789',
     WECHAT_EMULATOR_URL: emulator.url,
     WECHAT_SESSION_SECRET: 'a-session-secret-of-at-least-32-bytes!!',
+    WECHAT_PUSH_TOKEN: 'smokePushToken',
   });
   const app = await serve(0);
   try {
@@ -27,6 +28,15 @@ async function smoke(): Promise<void> {
       openid?: string;
     };
     if (me.openid !== 'o_smoke_user') throw new Error(`/me answered ${JSON.stringify(me)}`);
+    await emulator.configurePush({
+      url: `${baseUrl}/wechat/push`,
+      token: 'smokePushToken',
+      mode: 'plain',
+    });
+    const outcome = await emulator.push(emulator.compose.text('o_smoke_user', 'hi'));
+    if (outcome.shown !== 'reply' || outcome.reply.Content !== 'You said: hi') {
+      throw new Error(`the push got ${JSON.stringify(outcome)}`);
+    }
     console.log('consumer smoke: ok');
   } finally {
     await app.close();

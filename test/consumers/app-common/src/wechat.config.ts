@@ -14,6 +14,10 @@ export function wechatOptions(): WeChatModuleOptions {
     appSecret: required('WECHAT_APP_SECRET'),
     ...(emulatorUrl && { apiBaseUrl: emulatorUrl, openBaseUrl: emulatorUrl }),
     oauth: { sessionSecret: required('WECHAT_SESSION_SECRET') },
+    push: {
+      token: required('WECHAT_PUSH_TOKEN'),
+      encodingAESKey: process.env.WECHAT_ENCODING_AES_KEY,
+    },
     // Tests set a short retry delay so that fault tests take milliseconds.
     ...(process.env.WECHAT_RETRY_DELAY_MS && {
       retry: { attempts: 3, baseDelayMs: Number(process.env.WECHAT_RETRY_DELAY_MS) },

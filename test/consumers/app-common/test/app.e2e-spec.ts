@@ -11,6 +11,8 @@ import { httpAdapter } from '../src/platform.js';
 
 const APP_ID = 'wx1234567890abcdef';
 const APP_SECRET = 'test-secret-0123456789abcdef';
+const PUSH_TOKEN = 'consumerPushToken1';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 
 /** The app reads its WeChat settings from the environment (src/wechat.config.ts). */
 function pointAppAt(emulator: WeChatEmulator): void {
@@ -20,6 +22,8 @@ function pointAppAt(emulator: WeChatEmulator): void {
     WECHAT_EMULATOR_URL: emulator.url,
     WECHAT_SESSION_SECRET: 'a-session-secret-of-at-least-32-bytes!!',
     WECHAT_RETRY_DELAY_MS: '1',
+    WECHAT_PUSH_TOKEN: PUSH_TOKEN,
+    WECHAT_ENCODING_AES_KEY: AES_KEY,
   });
 }
 
@@ -67,6 +71,21 @@ describe('the app against the WeChat emulator', () => {
     const bob = await signInAs(baseUrl, emulator, 'o_bob_0001', { path: '/openid' });
     const openid = await fetch(`${baseUrl}/openid`, { headers: { cookie: bob.cookie } });
     expect(await openid.json()).toEqual({ openid: 'o_bob_0001' });
+  });
+
+  it('answers what users send, in safe mode, through the push endpoint', async () => {
+    await emulator.configurePush({
+      url: `${baseUrl}/wechat/push`,
+      token: PUSH_TOKEN,
+      encodingAESKey: AES_KEY,
+      mode: 'safe',
+    });
+    const outcome = await emulator.push(emulator.compose.text('o_alice_01', 'hello'));
+    expect(outcome).toMatchObject({
+      shown: 'reply',
+      encrypted: true,
+      reply: { MsgType: 'text', Content: 'You said: hello' },
+    });
   });
 
   it('reports health through @nestjs/terminus', async () => {
