@@ -18,8 +18,9 @@ export interface StoredCredential {
 export interface CredentialStore {
   get(key: string): Promise<StoredCredential | undefined>;
   /**
-   * Stores the credential unless the stored one was fetched later: of two tokens, WeChat honours
-   * the newer, so the newer must win. Wakes the waiters and watchers of `key`.
+   * Stores the credential unless the stored one was fetched later (of two fetched in the same
+   * millisecond, the greater value counts as the later: `isNewerCredential`): of two tokens,
+   * WeChat honours the newer, so the newer must win. Wakes the waiters and watchers of `key`.
    */
   set(key: string, credential: StoredCredential): Promise<void>;
   /** Deletes the credential only if its value is still `value`; true when it did. */
@@ -28,6 +29,12 @@ export interface CredentialStore {
   acquireLock(key: string, leaseMs: number): Promise<string | undefined>;
   /** Releases the lock only if `leaseId` still holds it. */
   releaseLock(key: string, leaseId: string): Promise<void>;
+  /**
+   * Makes the lease `leaseId` last `leaseMs` from now, if it still holds the lock; true when it
+   * did. Optional: without it, work that outlives a lease cannot keep it (push handlers then hold
+   * their claim for the whole retry window).
+   */
+  extendLock?(key: string, leaseId: string, leaseMs: number): Promise<boolean>;
   /** Resolves when `key` is written, or after `timeoutMs`, whichever is first. Never rejects. */
   waitForChange(key: string, timeoutMs: number): Promise<void>;
   /** Adds one to a counter that lives `ttlMs` from its first increment; the new count. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
+import { isNewerCredential } from './credential-order.js';
 import { KeyWaiters } from './key-waiters.js';
 
 const MAX_ENTRIES = 100_000;
@@ -26,7 +27,7 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async set(key: string, credential: StoredCredential): Promise<void> {
     const current = this.credentials.get(key);
-    if (current && current.fetchedAt >= credential.fetchedAt) return;
+    if (current && !isNewerCredential(credential, current)) return;
     this.credentials.set(key, credential);
     this.waiters.wake(key);
   }
@@ -47,6 +48,13 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async releaseLock(key: string, leaseId: string): Promise<void> {
     if (this.locks.get(key)?.leaseId === leaseId) this.locks.delete(key);
+  }
+
+  async extendLock(key: string, leaseId: string, leaseMs: number): Promise<boolean> {
+    const held = this.locks.get(key);
+    if (!held || held.leaseId !== leaseId || held.until <= this.clock.now()) return false;
+    held.until = this.clock.now() + leaseMs;
+    return true;
   }
 
   waitForChange(key: string, timeoutMs: number): Promise<void> {

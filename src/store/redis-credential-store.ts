@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { KeyWaiters } from './key-waiters.js';
-import { DELETE_IF_VALUE, INCREMENT, RELEASE_LOCK, SET_IF_NEWER } from './redis-scripts.js';
+import {
+  DELETE_IF_VALUE,
+  INCREMENT,
+  RELEASE_LOCK,
+  EXTEND_LOCK,
+  SET_IF_NEWER,
+} from './redis-scripts.js';
 
 /** Settings of the Redis store, from the module's `redis` option. */
 export interface RedisStoreSettings {
@@ -126,6 +132,7 @@ export class RedisCredentialStore implements CredentialStore {
           String(ttlMs),
           this.channel,
           key,
+          value,
         ],
       }),
     );
@@ -154,6 +161,17 @@ export class RedisCredentialStore implements CredentialStore {
       'DEL',
       this.client.eval(RELEASE_LOCK, { keys: [this.k(key)], arguments: [leaseId] }),
     );
+  }
+
+  async extendLock(key: string, leaseId: string, leaseMs: number): Promise<boolean> {
+    const extended = await this.timed(
+      'PEXPIRE',
+      this.client.eval(EXTEND_LOCK, {
+        keys: [this.k(key)],
+        arguments: [leaseId, String(Math.max(1, Math.round(leaseMs)))],
+      }),
+    );
+    return extended === 1;
   }
 
   waitForChange(key: string, timeoutMs: number): Promise<void> {

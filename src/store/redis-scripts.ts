@@ -1,13 +1,18 @@
 // Lua scripts run atomically by Redis: each read-compare-write below is one step for the cluster.
 
-/** KEYS[1] credential; ARGV: json, fetchedAt, ttlMs, channel, key. 1 when stored. */
+/**
+ * KEYS[1] credential; ARGV: json, fetchedAt, ttlMs, channel, key, value. 1 when stored: when it
+ * is newer than the stored one by isNewerCredential (fetchedAt, then value).
+ */
 export const SET_IF_NEWER = `
 local current = redis.call('GET', KEYS[1])
 if current then
   local ok, decoded = pcall(cjson.decode, current)
-  if ok and type(decoded) == 'table' and tonumber(decoded.fetchedAt)
-      and tonumber(decoded.fetchedAt) >= tonumber(ARGV[2]) then
-    return 0
+  if ok and type(decoded) == 'table' and tonumber(decoded.fetchedAt) then
+    local held, given = tonumber(decoded.fetchedAt), tonumber(ARGV[2])
+    if held > given or (held == given and tostring(decoded.value) >= ARGV[6]) then
+      return 0
+    end
   end
 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
@@ -28,6 +33,11 @@ return 0`;
 /** KEYS[1] lock; ARGV[1] lease id. Deletes the lock only if that lease still holds it. */
 export const RELEASE_LOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** KEYS[1] lock; ARGV: lease id, lease ms. 1 when that lease still held the lock and now lasts. */
+export const EXTEND_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
 /** KEYS[1] counter; ARGV[1] ttl ms. The new count; the ttl starts with the first increment. */

@@ -87,6 +87,15 @@ export class ResilientCredentialStore implements CredentialStore {
     }
   }
 
+  async extendLock(key: string, leaseId: string, leaseMs: number): Promise<boolean> {
+    if (leaseId.startsWith(LOCAL_LEASE)) {
+      return this.local.extendLock(key, leaseId.slice(LOCAL_LEASE.length), leaseMs);
+    }
+    const extended = await this.attempt(() => this.redis.extendLock(key, leaseId, leaseMs));
+    // Redis gone: the lease cannot be confirmed, so it is not.
+    return extended === true;
+  }
+
   waitForChange(key: string, timeoutMs: number): Promise<void> {
     return this.degraded
       ? this.local.waitForChange(key, timeoutMs)

@@ -10,6 +10,7 @@ import {
 import { notRenewed, type TimedCredential, timeCredential } from './credential-timing.js';
 import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
+import { isNewerCredential } from '../store/credential-order.js';
 
 /** What a credential fetch brings back from WeChat. */
 export interface FetchedCredential {
@@ -211,7 +212,7 @@ export class SharedCredential {
         await this.store.set(storeKey, fetched);
         // The store keeps the newer of two credentials: the cluster adopts whichever it kept.
         const kept = await this.store.get(storeKey);
-        return this.adopt(kept && kept.fetchedAt > fetched.fetchedAt ? kept : fetched);
+        return this.adopt(kept && isNewerCredential(kept, fetched) ? kept : fetched);
       } finally {
         // A lease that cannot be released runs out by itself.
         await this.store.releaseLock(this.lockKey, leaseId).catch(() => undefined);
@@ -267,7 +268,7 @@ export class SharedCredential {
     try {
       const stored = await this.store.get(this.spec.storeKey);
       const held = this.held;
-      if (this.isAcceptable(stored, undefined) && (!held || stored.fetchedAt > held.fetchedAt)) {
+      if (this.isAcceptable(stored, undefined) && (!held || isNewerCredential(stored, held))) {
         this.adopt(stored);
       }
     } catch {
@@ -294,10 +295,11 @@ export class SharedCredential {
   }
 
   private adopt(stored: StoredCredential): TimedCredential {
-    // Never back to an older credential (WeChat honours the newer): a store read that began
+    // Never back to an older credential (WeChat honours the newer; in a tie of fetchedAt, the
+    // order of isNewerCredential decides for everyone alike): a store read that began
     // before a newer one was adopted, from a watcher or a reconciliation, must not undo it.
     const held = this.held;
-    if (held && held.value !== stored.value && held.fetchedAt > stored.fetchedAt) return held;
+    if (held && held.value !== stored.value && isNewerCredential(held, stored)) return held;
     const timed = timeCredential(stored, this.timing.refreshAheadMs);
     this.held = timed;
     this.backgroundPausedUntil = 0;

@@ -45,14 +45,23 @@ export function credentialStoreRules(): CredentialStoreRule[] {
       );
     }),
 
-    rule('newer wins: set keeps the credential fetched later, in either order', async (s, a) => {
-      const now = Date.now();
-      await s.store.set('token', credential('newer', now));
-      await s.peer.set('token', credential('older', now - 1000));
-      a.equal((await s.store.get('token'))?.value, 'newer', 'after an older set');
-      await s.peer.set('token', credential('newest', now + 1));
-      a.equal((await s.store.get('token'))?.value, 'newest', 'after a newer set');
-    }),
+    rule(
+      'newer wins: set keeps the credential fetched later, in either order, ties to the greater value',
+      async (s, a) => {
+        const now = Date.now();
+        await s.store.set('token', credential('newer', now));
+        await s.peer.set('token', credential('older', now - 1000));
+        a.equal((await s.store.get('token'))?.value, 'newer', 'after an older set');
+        await s.peer.set('token', credential('newest', now + 1));
+        a.equal((await s.store.get('token'))?.value, 'newest', 'after a newer set');
+        // Instances that fetched during an outage can tie to the millisecond: the greater value
+        // wins (isNewerCredential), so that every store and instance settle on the same one.
+        await s.peer.set('token', credential('a-tie', now + 1));
+        a.equal((await s.store.get('token'))?.value, 'newest', 'after a tie with a smaller value');
+        await s.peer.set('token', credential('z-tie', now + 1));
+        a.equal((await s.store.get('token'))?.value, 'z-tie', 'after a tie with a greater value');
+      },
+    ),
 
     rule('compare-and-expire: deleteIfValue deletes only the value it names', async (s, a) => {
       a.equal(await s.store.deleteIfValue('token', 'v1'), false, 'deleteIfValue of a missing key');
@@ -100,6 +109,22 @@ export function credentialStoreRules(): CredentialStoreRule[] {
           undefined,
           'after a lapsed lease release',
         );
+      },
+    ),
+
+    rule(
+      'lease extension (when extendLock is offered): only the holder extends, and only while it holds',
+      async (s, a) => {
+        const { store, peer } = s;
+        if (!store.extendLock || !peer.extendLock) return;
+        const lease = a.defined(await store.acquireLock('lock', SHORT_MS), 'acquireLock');
+        a.equal(await peer.extendLock('lock', 'not-the-lease', LONG_MS), false, 'a wrong lease');
+        a.equal(await peer.extendLock('lock', lease, LONG_MS), true, 'extendLock by the holder');
+        await pause(SHORT_MS * 3);
+        a.equal(await peer.acquireLock('lock', LONG_MS), undefined, 'acquireLock after extending');
+        await store.releaseLock('lock', lease);
+        a.equal(await store.extendLock('lock', lease, LONG_MS), false, 'extendLock after release');
+        a.defined(await peer.acquireLock('lock', LONG_MS), 'acquireLock after release');
       },
     ),
 
