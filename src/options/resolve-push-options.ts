@@ -55,7 +55,33 @@ export function resolvePush(
       1,
       86_400,
     ),
+    replyMarginMs: integerIn('push.replyMarginMs', push.replyMarginMs, 4500, 100, 4900),
+    ...lateDelivery(push),
+    maxHandlersInFlight: integerIn(
+      'push.maxHandlersInFlight',
+      push.maxHandlersInFlight,
+      1000,
+      1,
+      1_000_000,
+    ),
   };
+}
+
+function lateDelivery(push: PushOptions): Pick<ResolvedPushOptions, 'lateReply' | 'onLateReply'> {
+  const { lateReply, onLateReply } = push;
+  if (lateReply !== undefined && lateReply !== 'customer-service') {
+    throw new WeChatOptionsError('push.lateReply', "must be 'customer-service' or left out");
+  }
+  if (onLateReply !== undefined && typeof onLateReply !== 'function') {
+    throw new WeChatOptionsError('push.onLateReply', 'must be a function');
+  }
+  if (lateReply !== undefined && onLateReply !== undefined) {
+    throw new WeChatOptionsError(
+      'push.onLateReply',
+      'and push.lateReply are both set: onLateReply gets the late replies, so drop lateReply (or send them yourself with MessageClient.sendCustom)',
+    );
+  }
+  return { lateReply, onLateReply };
 }
 
 function aesKey(name: string, value: unknown): string | undefined {

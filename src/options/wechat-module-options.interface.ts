@@ -1,5 +1,7 @@
 import { type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
+import { type WeChatPush } from '../push/push-message.types.js';
+import { type WeChatReplyMessage } from '../push/push-reply.js';
 
 /** Where the global access_token comes from (wechat-api.md sections 1 and 2). */
 export type TokenSource = 'token' | 'stable_token';
@@ -107,8 +109,35 @@ export interface PushOptions {
   requireEncryption?: boolean;
   /** Largest body read, in bytes; larger posts get 413. Default 65536 (WeChat's are a few KB). */
   bodyLimitBytes?: number;
-  /** How long a reply is kept for WeChat's retries of its message; default 60 (3 tries of 5 s). */
+  /**
+   * How long a push is remembered for WeChat's retries (its claim, its outcome); default 60
+   * (3 tries of 5 s, with room for clocks and queues).
+   */
   retryWindowSeconds?: number;
+  /**
+   * A try is answered within this many milliseconds of arriving: with the reply when it is ready,
+   * else it is released (its connection closed) so that WeChat tries again. Default 4500, under
+   * WeChat's 5 s.
+   */
+  replyMarginMs?: number;
+  /** A reply ready after WeChat's last try is sent as a customer-service message. */
+  lateReply?: 'customer-service';
+  /**
+   * Gets each reply ready after WeChat's last try (instead of `lateReply`), and each push turned
+   * away past `maxHandlersInFlight`, to deliver or queue as the app sees fit.
+   */
+  onLateReply?: (late: LateWeChatReply) => void | Promise<void>;
+  /** Handlers running at once in this process; past it, pushes get "success" at once. Default 1000. */
+  maxHandlersInFlight?: number;
+}
+
+/** A push whose reply could not go back as a passive reply (see `push.onLateReply`). */
+export interface LateWeChatReply {
+  push: WeChatPush;
+  /** The handler's reply: none when the push was turned away (`overloaded`). */
+  reply?: WeChatReplyMessage;
+  /** `late`: the handler finished after WeChat's last try; `overloaded`: it never ran. */
+  reason: 'late' | 'overloaded';
 }
 
 /** Push options after validation. */
@@ -120,6 +149,10 @@ export interface ResolvedPushOptions {
   requireEncryption: boolean;
   bodyLimitBytes: number;
   retryWindowSeconds: number;
+  replyMarginMs: number;
+  lateReply?: 'customer-service';
+  onLateReply?: (late: LateWeChatReply) => void | Promise<void>;
+  maxHandlersInFlight: number;
 }
 
 /** The scopes of web authorization. */

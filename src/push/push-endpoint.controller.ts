@@ -1,3 +1,4 @@
+import { type ServerResponse } from 'node:http';
 import {
   Controller,
   Get,
@@ -58,6 +59,11 @@ export function createPushEndpointController(path: string): Type<unknown> {
 
     private send(response: unknown, answer: PushAnswer): void {
       const adapter = this.adapterHost.httpAdapter;
+      if (answer.release) {
+        // No answer at all: WeChat sees the connection drop and tries again (section 5).
+        rawResponseOf(response).destroy();
+        return;
+      }
       adapter.setHeader(response, 'Content-Type', answer.contentType);
       adapter.setHeader(response, 'Cache-Control', 'no-store');
       if (adapter.getType() !== 'express') {
@@ -71,4 +77,10 @@ export function createPushEndpointController(path: string): Type<unknown> {
     }
   }
   return PushEndpointController;
+}
+
+// Express hands the Node response itself, Fastify a reply holding it as `raw`.
+function rawResponseOf(response: unknown): ServerResponse {
+  const raw = (response as { raw?: ServerResponse }).raw;
+  return raw ?? (response as ServerResponse);
 }

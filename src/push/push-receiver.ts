@@ -1,6 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { MessageClient } from '../api/clients/message.client.js';
+import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
 import { pooledRandomBytes } from '../common/random-pool.js';
-import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
+import {
+  type LateWeChatReply,
+  type ResolvedWeChatOptions,
+} from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { PushCipher } from './push-cipher.js';
 import {
@@ -20,13 +25,17 @@ import {
   renderReplyXml,
   type WeChatReplyMessage,
 } from './push-reply.js';
-import { PushRetryMemo, retryKey } from './push-retry-memo.js';
+import { deliverLateReply } from './late-reply.js';
+import { PushDeliveries, WECHAT_TRIES, WECHAT_TRY_MS } from './push-deliveries.js';
+import { pushKey } from './push-key.js';
+import { PushLedger, type PushOutcome } from './push-ledger.js';
 
-/** What the endpoint sends back. */
+/** What the endpoint sends back; `release`: nothing, the connection is closed (WeChat retries). */
 export interface PushAnswer {
   status: number;
   contentType: string;
   body: string;
+  release?: true;
 }
 
 // wechat-push.md section 5: "success" (or nothing) tells WeChat the push arrived, with no reply.
@@ -35,19 +44,27 @@ const SUCCESS: PushAnswer = {
   contentType: 'text/plain; charset=utf-8',
   body: 'success',
 };
+const RELEASE: PushAnswer = { ...SUCCESS, body: '', release: true };
+// A claim's lease: a holder that dies lets go this long after its last extension, before the next
+// try (5 s after the last) arrives.
+const CLAIM_LEASE_MS = 3000;
 
 /**
  * Receives what WeChat pushes: verifies it, hands it to the handler that subscribes to it (once
  * for a push and its retries), and turns the handler's return value into the passive reply.
  */
 @Injectable()
-export class PushReceiver {
+export class PushReceiver implements OnModuleDestroy {
   private readonly logger = new Logger('WeChat:push');
   private readonly settings: PushEnvelopeSettings;
-  private readonly memo: PushRetryMemo<WeChatReplyMessage | undefined>;
+  private readonly deliveries: PushDeliveries;
   private handlers = new PushHandlerTable([], () => undefined);
 
-  constructor(@Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions) {
+  constructor(
+    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Inject(CREDENTIAL_STORE) store: CredentialStore,
+    private readonly messages: MessageClient,
+  ) {
     const push = options.push;
     const keys = [push?.encodingAESKey, push?.previousEncodingAESKey];
     this.settings = {
@@ -56,7 +73,23 @@ export class PushReceiver {
       ciphers: keys.filter((key) => key !== undefined).map((key) => new PushCipher(key)),
       requireEncryption: push?.requireEncryption ?? false,
     };
-    this.memo = new PushRetryMemo(options.clock, (push?.retryWindowSeconds ?? 60) * 1000);
+    const marginMs = push?.replyMarginMs ?? 4500;
+    const windowMs = (push?.retryWindowSeconds ?? 60) * 1000;
+    const ledger = new PushLedger(store, options.clock, windowMs, this.logger);
+    this.deliveries = new PushDeliveries(
+      ledger,
+      {
+        marginMs,
+        leaseMs: CLAIM_LEASE_MS,
+        lastTryMs: (WECHAT_TRIES - 1) * WECHAT_TRY_MS + marginMs,
+        maxInFlight: push?.maxHandlersInFlight ?? 1000,
+      },
+      this.logger,
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.deliveries.close();
   }
 
   /** The handlers found at start-up. */
@@ -81,9 +114,29 @@ export class PushReceiver {
     } catch (error) {
       return rejected(error);
     }
-    const key = retryKey(this.settings.appId, opened.push);
-    const reply = await this.memo.run(key, () => this.dispatch(opened.push));
+    const { push } = opened;
+    const answer = await this.deliveries.answerTry(
+      pushKey(this.settings.appId, push),
+      async (): Promise<PushOutcome> => ({ reply: await this.dispatch(push) }),
+      (outcome) => void this.deliverLate({ push, reply: outcome.reply, reason: 'late' }),
+    );
+    if ('release' in answer) return RELEASE;
+    if ('overloaded' in answer) {
+      void this.deliverLate({ push, reason: 'overloaded' });
+      return SUCCESS;
+    }
+    const reply = answer.outcome.reply;
     return reply === undefined ? SUCCESS : this.render(opened, reply);
+  }
+
+  private deliverLate(late: LateWeChatReply): Promise<void> {
+    const push = this.options.push!;
+    return deliverLateReply(
+      late,
+      push,
+      (message) => this.messages.sendCustom(message),
+      this.logger,
+    );
   }
 
   private async dispatch(push: WeChatPush): Promise<WeChatReplyMessage | undefined> {
