@@ -188,6 +188,15 @@ describe('push options', () => {
     ['a relative path', { path: 'wechat' }, 'push.path'],
     ['a tiny body limit', { bodyLimitBytes: 10 }, 'push.bodyLimitBytes'],
     ['a fractional retry window', { retryWindowSeconds: 1.5 }, 'push.retryWindowSeconds'],
+    ['a reply margin of the whole 5 s', { replyMarginMs: 5000 }, 'push.replyMarginMs'],
+    ['an unknown late-reply route', { lateReply: 'sms' as never }, 'push.lateReply'],
+    ['a late-reply hook that is not a function', { onLateReply: 'x' as never }, 'push.onLateReply'],
+    [
+      'both late-reply routes',
+      { lateReply: 'customer-service', onLateReply: () => undefined },
+      'push.onLateReply',
+    ],
+    ['no handler allowed in flight', { maxHandlersInFlight: 0 }, 'push.maxHandlersInFlight'],
   ])('refuses %s, naming the option and not its value', async (_what, push, option) => {
     const options = pushOptions({ token: secretToken, ...push });
     const compiling = Test.createTestingModule({
