@@ -5,6 +5,9 @@ import { isNewerCredential } from './credential-order.js';
 import { KeyWaiters } from './key-waiters.js';
 
 const MAX_ENTRIES = 100_000;
+// Every this many writes, expired credentials and counters are swept: pushes write one of each
+// per message, so without it a long-running process would keep them all.
+const SWEEP_EVERY_WRITES = 1024;
 
 /**
  * The default store: one process, no sharing. Also the fallback of a shared store in an outage.
@@ -16,6 +19,7 @@ export class MemoryCredentialStore implements CredentialStore {
   private readonly counters = new Map<string, { count: number; until: number }>();
   private readonly waiters: KeyWaiters;
   private readonly entries = new Map<string, { value: string; until: number }>();
+  private writesSinceSweep = 0;
 
   constructor(private readonly clock: WeChatClock = systemClock) {
     this.waiters = new KeyWaiters(clock);
@@ -28,6 +32,7 @@ export class MemoryCredentialStore implements CredentialStore {
   async set(key: string, credential: StoredCredential): Promise<void> {
     const current = this.credentials.get(key);
     if (current && !isNewerCredential(credential, current)) return;
+    this.noteWrite();
     this.credentials.set(key, credential);
     this.waiters.wake(key);
   }
@@ -65,6 +70,7 @@ export class MemoryCredentialStore implements CredentialStore {
     const now = this.clock.now();
     const current = this.counters.get(key);
     const counter = current && current.until > now ? current : { count: 0, until: now + ttlMs };
+    if (counter !== current) this.noteWrite();
     counter.count += 1;
     this.counters.set(key, counter);
     return counter.count;
@@ -89,6 +95,16 @@ export class MemoryCredentialStore implements CredentialStore {
 
   async close(): Promise<void> {
     this.waiters.wakeAll();
+  }
+
+  private noteWrite(): void {
+    if (++this.writesSinceSweep < SWEEP_EVERY_WRITES) return;
+    this.writesSinceSweep = 0;
+    const now = this.clock.now();
+    for (const [key, credential] of this.credentials) {
+      if (credential.expiresAt <= now) this.credentials.delete(key);
+    }
+    for (const [key, counter] of this.counters) if (counter.until <= now) this.counters.delete(key);
   }
 
   // Expired entries go first; if all are alive, the oldest go (a flood of unauthenticated
