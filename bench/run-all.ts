@@ -2,6 +2,7 @@ import { benchApiClient } from './api-client.bench.js';
 import { benchAuthGuard } from './auth-guard.bench.js';
 import { benchClusterFetches } from './cluster-fetches.bench.js';
 import { benchColdStartFetches } from './cold-start-fetches.bench.js';
+import { benchPushCluster } from './push-cluster.bench.js';
 import { benchPushEndpoint } from './push-endpoint.bench.js';
 import { benchRedisVersusMemory } from './redis-vs-memory.bench.js';
 import { benchTokenHotPath } from './token-hot-path.bench.js';
@@ -14,6 +15,7 @@ const benches: [string, () => Promise<void>][] = [
   ['@WeChatAuth() route versus the bare handler', benchAuthGuard],
   ['WeChatApiClient versus raw axios', benchApiClient],
   ['Push endpoint: safe versus plain mode, and versus the wechat package', benchPushEndpoint],
+  ['Push cluster: every try to every process, and the cost of the shared dedupe', benchPushCluster],
 ];
 
 for (const [title, run] of benches) {
