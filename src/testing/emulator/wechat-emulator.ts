@@ -386,7 +386,9 @@ export class WeChatEmulator {
    * Sets the account's push URL as WeChat's console does: checks the token (3-32 of
    * `[A-Za-z0-9]`) and key (43 of `[A-Za-z0-9]`, needed in compatible and safe mode), then GETs
    * the URL with `signature`, `timestamp`, `nonce`, `echostr` and requires `echostr` back.
-   * Throws when either fails, and the previous configuration stays.
+   * Throws when either fails, and the previous configuration stays. With a list of URLs (the
+   * instances of a cluster behind WeChat's one URL) every one is verified, and try n of each
+   * push goes to `url[n % url.length]`: each retry reaches another instance.
    */
   configurePush(config: EmulatorPushConfig): Promise<void> {
     return this.pushes.configure(config);

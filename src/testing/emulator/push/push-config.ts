@@ -8,8 +8,13 @@ export type EmulatorPushFormat = 'xml' | 'json';
 
 /** What `configurePush` takes: the console's server configuration (服务器配置). */
 export interface EmulatorPushConfig {
-  /** The app's push endpoint, `http://` or `https://`. */
-  url: string;
+  /**
+   * The app's push endpoint, `http://` or `https://`; or the endpoints of several instances of
+   * the app, as a load balancer spreads WeChat's tries: try n (from 0) goes to
+   * `url[n % url.length]`, the URL verification to each, and every try's answer in the outcome
+   * says which URL it went to (`answers[i].url`).
+   */
+  url: string | string[];
   /** 3-32 characters of `[A-Za-z0-9]`. */
   token: string;
   /** 43 characters of `[A-Za-z0-9]`; required in compatible and safe mode. */
@@ -23,7 +28,10 @@ export interface EmulatorPushConfig {
 
 /** A checked configuration, as pushes use it. */
 export interface PushConfig {
-  url: URL;
+  /** Where the tries go: try n (from 0) to `urls[n % urls.length]`. One URL unless sprayed. */
+  urls: URL[];
+  /** `url` was a list: each try's answer records the URL it went to. */
+  sprayed: boolean;
   token: string;
   mode: EmulatorPushMode;
   format: EmulatorPushFormat;
@@ -48,7 +56,7 @@ export function checkPushConfig(input: EmulatorPushConfig): PushConfig {
   if (typeof input !== 'object' || input === null) {
     throw new TypeError('configurePush takes { url, token, encodingAESKey?, mode, format? }');
   }
-  const url = pushUrl(input.url);
+  const urls = Array.isArray(input.url) ? pushUrls(input.url) : [pushUrl(input.url)];
   if (typeof input.token !== 'string' || !TOKEN.test(input.token)) {
     throw new Error('configurePush: the Token must be 3-32 characters of [A-Za-z0-9]');
   }
@@ -71,13 +79,23 @@ export function checkPushConfig(input: EmulatorPushConfig): PushConfig {
     throw new RangeError('configurePush: tryTimeoutMs must be a positive number of milliseconds');
   }
   return {
-    url,
+    urls,
+    sprayed: Array.isArray(input.url),
     token: input.token,
     mode: input.mode,
     format,
     cipher: input.mode === 'plain' || key === undefined ? undefined : new PushCipher(key),
     tryTimeoutMs,
   };
+}
+
+function pushUrls(urls: unknown[]): URL[] {
+  if (urls.length === 0) {
+    throw new Error(
+      'configurePush: url must be an absolute http:// or https:// URL, or a non-empty list of them',
+    );
+  }
+  return urls.map(pushUrl);
 }
 
 function pushUrl(url: unknown): URL {

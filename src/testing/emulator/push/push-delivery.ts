@@ -20,7 +20,8 @@ export const PUSH_TRIES = 3;
 const BODY_PREFIX = 200;
 
 /**
- * Sends the push until an HTTP 200 answer comes, at most `PUSH_TRIES` times, each try the very
+ * Sends the push until an HTTP 200 answer comes, at most `PUSH_TRIES` times (try n, from 0, to
+ * the n-th of the configured URLs, round the list when there are several), each try the very
  * same request: same query (signature, timestamp, nonce) and same body, as the nginx log above
  * shows (four requests, one `signature`/`timestamp`/`nonce`), so MsgId and CreateTime stay too.
  *
@@ -37,13 +38,18 @@ export async function deliver(
 ): Promise<EmulatorPushOutcome> {
   const answers: EmulatorPushTry[] = [];
   let lastProblem = '';
+  const { urls, body, contentType } = request;
   for (let tries = 1; tries <= PUSH_TRIES; tries++) {
+    // Sprayed: each try lands on the next instance, as a load balancer may send them.
+    const target = (tries - 1) % urls.length;
     const result = await exchange(
-      { method: 'POST', ...request },
+      { method: 'POST', url: urls[target], body, contentType },
       context.config.tryTimeoutMs,
       signal,
     );
-    answers.push(tryOf(result));
+    const answer = tryOf(result);
+    if (context.config.sprayed) answer.url = context.config.urls[target].href;
+    answers.push(answer);
     if (result.kind === 'timeout') {
       lastProblem = `no answer within ${context.config.tryTimeoutMs} ms`;
     } else if (result.kind === 'connection') {

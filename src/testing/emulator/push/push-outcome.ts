@@ -21,6 +21,8 @@ export interface EmulatorPushTry {
   ms: number;
   /** The first 200 characters of the answer, for reading test failures. */
   bodyPrefix?: string;
+  /** Where the try went (as configured, without the push's query): set when `url` was a list. */
+  url?: string;
 }
 
 interface TriesOf {

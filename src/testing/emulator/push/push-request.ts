@@ -3,9 +3,12 @@ import { type PushConfig } from './push-config.js';
 import { pushNonce } from './push-ids.js';
 import { type PushFields, pushJson, pushXml } from './push-serialize.js';
 
-/** One push as it goes on the wire; every try sends exactly this. */
+/**
+ * One push as it goes on the wire; every try sends exactly this, to one of `urls` (several when
+ * the tries are sprayed across instances, each with the same query).
+ */
 export interface PushRequest {
-  url: URL;
+  urls: URL[];
   body: string;
   contentType: string;
 }
@@ -24,22 +27,34 @@ export function buildPushRequest(
 ): PushRequest {
   const timestamp = String(Math.floor(nowMs / 1000));
   const nonce = pushNonce();
-  const url = new URL(config.url);
-  url.searchParams.set('signature', pushSignature(config.token, timestamp, nonce));
-  url.searchParams.set('timestamp', timestamp);
-  url.searchParams.set('nonce', nonce);
-  url.searchParams.set('openid', String(fields.FromUserName));
+  const query: [string, string][] = [
+    ['signature', pushSignature(config.token, timestamp, nonce)],
+    ['timestamp', timestamp],
+    ['nonce', nonce],
+    ['openid', String(fields.FromUserName)],
+  ];
   const render = config.format === 'json' ? pushJson : pushXml;
   const contentType = config.format === 'json' ? 'application/json' : 'text/xml';
   const plain = render(fields);
-  if (config.mode === 'plain' || !config.cipher) return { url, body: plain, contentType };
+  if (config.mode === 'plain' || !config.cipher) {
+    return { urls: withQuery(config.urls, query), body: plain, contentType };
+  }
 
   const encrypt = config.cipher.encrypt(plain, appId);
-  url.searchParams.set('encrypt_type', 'aes');
-  url.searchParams.set('msg_signature', pushSignature(config.token, timestamp, nonce, encrypt));
+  query.push(['encrypt_type', 'aes']);
+  query.push(['msg_signature', pushSignature(config.token, timestamp, nonce, encrypt)]);
   const body =
     config.mode === 'safe'
       ? render({ ToUserName: fields.ToUserName, Encrypt: encrypt })
       : render({ ...fields, Encrypt: encrypt });
-  return { url, body, contentType };
+  return { urls: withQuery(config.urls, query), body, contentType };
+}
+
+// Keeps a query the configured URL has (`?account=shop`), as the console's URL keeps it.
+function withQuery(urls: URL[], query: [string, string][]): URL[] {
+  return urls.map((configured) => {
+    const url = new URL(configured);
+    for (const [name, value] of query) url.searchParams.set(name, value);
+    return url;
+  });
 }
