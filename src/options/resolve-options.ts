@@ -49,6 +49,7 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     throw new WeChatOptionsError('token.source', `must be 'token' or 'stable_token'`);
   }
 
+  const oauth = raw.oauth && resolveOAuth(raw.oauth);
   return {
     appId,
     appSecret,
@@ -82,10 +83,8 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     redis: raw.redis && resolveRedis(raw.redis),
     store: raw.store,
     clock: resolveClock(raw.clock),
-    oauth: raw.oauth && resolveOAuth(raw.oauth),
-    push:
-      raw.push &&
-      resolvePush(raw.push, raw.oauth?.callbackPath ?? (raw.oauth && DEFAULT_CALLBACK_PATH)),
+    oauth,
+    push: raw.push && resolvePush(raw.push, oauth?.callbackPath),
   };
 }
 

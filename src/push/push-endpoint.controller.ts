@@ -14,8 +14,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { pushBodyOf } from './push-body.js';
-import { PushRejection } from './push-envelope.js';
-import { type PushAnswer, PushReceiver } from './push-receiver.js';
+import { type PushAnswer, PushReceiver, rejectionAnswer } from './push-receiver.js';
 
 /**
  * The push endpoint at `path`: GET answers WeChat's URL verification, POST receives messages and
@@ -47,12 +46,7 @@ export function createPushEndpointController(path: string): Type<unknown> {
       try {
         answer = await this.receiver.receive(query, await pushBodyOf(request, limit));
       } catch (error) {
-        if (!(error instanceof PushRejection)) throw error;
-        answer = {
-          status: error.status,
-          contentType: 'text/plain; charset=utf-8',
-          body: error.message,
-        };
+        answer = rejectionAnswer(error);
       }
       this.send(response, answer);
     }

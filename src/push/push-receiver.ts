@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import { MessageClient } from '../api/clients/message.client.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
 import { pooledRandomBytes } from '../common/random-pool.js';
+import { resolvePush } from '../options/resolve-push-options.js';
 import {
   type LateWeChatReply,
   type ResolvedWeChatOptions,
@@ -48,6 +49,8 @@ const RELEASE: PushAnswer = { ...SUCCESS, body: '', release: true };
 // A claim's lease: a holder that dies lets go this long after its last extension, before the next
 // try (5 s after the last) arrives.
 const CLAIM_LEASE_MS = 3000;
+// A module without `push` has no endpoint: its receiver is built from these and never called.
+const UNUSED_PUSH_OPTIONS = resolvePush({ token: 'unused' }, undefined);
 
 /**
  * Receives what WeChat pushes: verifies it, hands it to the handler that subscribes to it (once
@@ -65,24 +68,28 @@ export class PushReceiver implements OnModuleDestroy {
     @Inject(CREDENTIAL_STORE) store: CredentialStore,
     private readonly messages: MessageClient,
   ) {
-    const push = options.push;
-    const keys = [push?.encodingAESKey, push?.previousEncodingAESKey];
+    // Provided in every module; only used (by the endpoint) when `push` is set.
+    const push = options.push ?? UNUSED_PUSH_OPTIONS;
+    const keys = [push.encodingAESKey, push.previousEncodingAESKey];
     this.settings = {
       appId: options.appId,
-      token: push?.token ?? '',
+      token: push.token,
       ciphers: keys.filter((key) => key !== undefined).map((key) => new PushCipher(key)),
-      requireEncryption: push?.requireEncryption ?? false,
+      requireEncryption: push.requireEncryption,
     };
-    const marginMs = push?.replyMarginMs ?? 4500;
-    const windowMs = (push?.retryWindowSeconds ?? 60) * 1000;
-    const ledger = new PushLedger(store, options.clock, windowMs, this.logger);
+    const ledger = new PushLedger(
+      store,
+      options.clock,
+      push.retryWindowSeconds * 1000,
+      this.logger,
+    );
     this.deliveries = new PushDeliveries(
       ledger,
       {
-        marginMs,
+        marginMs: push.replyMarginMs,
         leaseMs: CLAIM_LEASE_MS,
-        lastTryMs: (WECHAT_TRIES - 1) * WECHAT_TRY_MS + marginMs,
-        maxInFlight: push?.maxHandlersInFlight ?? 1000,
+        lastTryMs: (WECHAT_TRIES - 1) * WECHAT_TRY_MS + push.replyMarginMs,
+        maxInFlight: push.maxHandlersInFlight,
       },
       this.logger,
     );
@@ -102,7 +109,7 @@ export class PushReceiver implements OnModuleDestroy {
     try {
       return { ...SUCCESS, body: verifyPushUrl(query, this.settings.token) };
     } catch (error) {
-      return rejected(error);
+      return rejectionAnswer(error);
     }
   }
 
@@ -112,7 +119,7 @@ export class PushReceiver implements OnModuleDestroy {
     try {
       opened = openPush(query, body, this.settings);
     } catch (error) {
-      return rejected(error);
+      return rejectionAnswer(error);
     }
     const { push } = opened;
     const answer = await this.deliveries.answerTry(
@@ -176,7 +183,8 @@ export class PushReceiver implements OnModuleDestroy {
   }
 }
 
-function rejected(error: unknown): PushAnswer {
+/** The answer to a refused request; rethrows anything that is not a `PushRejection`. */
+export function rejectionAnswer(error: unknown): PushAnswer {
   if (!(error instanceof PushRejection)) throw error;
   return { status: error.status, contentType: 'text/plain; charset=utf-8', body: error.message };
 }

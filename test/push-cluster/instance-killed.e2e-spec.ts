@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { waitFor } from '../support/wait-for.js';
+import { sleep, waitFor } from '../support/wait-for.js';
 import { TEST_TIMEOUT_MS, WORKERS, describePushCluster } from './cluster-harness.js';
 import { type PushWorker } from './push-cluster.js';
 
@@ -62,7 +62,7 @@ describePushCluster('a push cluster: the instance running a handler is killed', 
       h.notes.push(`customer-service message seen ${Date.now() - pushedAt}ms after the push`);
       // Only the survivor that ran the handler holds its reply, and it has sent it: wait a little
       // for any second copy anyway.
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await sleep(2000);
       expect(h.customMessages()).toEqual([{ touser: user, content: 'slept 8000' }]);
       h.passed = true;
     },

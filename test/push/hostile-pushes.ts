@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { PushCipher } from '../../src/push/push-cipher.js';
 import { pushSignature } from '../../src/push/push-signature.js';
 import { type Format, type Mode, pushBody } from './push-requests.js';
 import { PUSH_TOKEN } from './push-test-app.js';
@@ -212,9 +213,7 @@ export function encryptFor(
   appId: string,
   random16: Buffer,
 ): string {
-  const unpadded = frame(message, appId, random16);
-  const pad = 32 - (unpadded.length % 32);
-  return encryptRaw(encodingAesKey, Buffer.concat([unpadded, Buffer.alloc(pad, pad)]));
+  return new PushCipher(encodingAesKey).encrypt(message, appId, random16);
 }
 
 /**
@@ -272,10 +271,7 @@ export function buildPush(
       ? { ToUserName: fields.ToUserName, Encrypt: encrypt }
       : { ...fields, Encrypt: encrypt };
   return {
-    query: signedQuery(timestamp, nonce, {
-      encrypt_type: 'aes',
-      msg_signature: pushSignature(PUSH_TOKEN, timestamp, nonce, encrypt),
-    }),
+    query: encryptedQuery(timestamp, nonce, encrypt),
     body: pushBody(outer, options.format),
     contentType,
     timestamp,

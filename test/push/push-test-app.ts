@@ -24,8 +24,10 @@ import {
   type SubscribeEvent,
 } from '../../src/index.js';
 
-export type Platform = 'express' | 'fastify';
-export const PLATFORMS: Platform[] = ['express', 'fastify'];
+import { type Platform } from '../oauth/platforms.js';
+import { APP_ID, APP_SECRET } from '../support/wechat-test-app.js';
+
+export { type Platform, PLATFORMS } from '../oauth/platforms.js';
 
 /** What an app may do about body parsing, which the push endpoint must survive. */
 export type BodyParsing =
@@ -36,7 +38,7 @@ export type BodyParsing =
   | 'global json parser for every type'
   | 'own xml parser';
 
-export const APP_ID = 'wx5f3a8e1b2c4d6e70';
+export { APP_ID } from '../support/wechat-test-app.js';
 export const PUSH_TOKEN = 'pushToken123';
 export const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 export const PREVIOUS_AES_KEY = 'A'.repeat(43);
@@ -156,7 +158,7 @@ export interface PushAppSetup {
 export function pushOptions(push: Partial<WeChatModuleOptions['push']> = {}): WeChatModuleOptions {
   return {
     appId: APP_ID,
-    appSecret: 'test-app-secret-0f1e2d3c4b5a69788796',
+    appSecret: APP_SECRET,
     apiBaseUrl: 'http://127.0.0.1:9',
     token: { prefetch: false },
     push: { token: PUSH_TOKEN, encodingAESKey: AES_KEY, ...push },
