@@ -1,4 +1,5 @@
 import { isEncodingAesKey, PushCipher } from '../../../push/push-cipher.js';
+import { WECHAT_TRY_MS } from '../../../push/push-deliveries.js';
 
 /** The message encryption mode of the push URL (明文, 兼容, 安全). */
 export type EmulatorPushMode = 'plain' | 'compatible' | 'safe';
@@ -44,8 +45,6 @@ export interface PushConfig {
 const TOKEN = /^[A-Za-z0-9]{3,32}$/;
 const MODES: readonly EmulatorPushMode[] = ['plain', 'compatible', 'safe'];
 const FORMATS: readonly EmulatorPushFormat[] = ['xml', 'json'];
-// wechat-push.md section 5: WeChat waits 5 seconds for an answer.
-export const WECHAT_TRY_TIMEOUT_MS = 5000;
 
 /**
  * Checks a configuration as WeChat's console does, with errors that never quote the token or
@@ -74,7 +73,7 @@ export function checkPushConfig(input: EmulatorPushConfig): PushConfig {
   if (input.mode !== 'plain' && key === undefined) {
     throw new Error(`configurePush: ${input.mode} mode needs an EncodingAESKey`);
   }
-  const tryTimeoutMs = input.tryTimeoutMs ?? WECHAT_TRY_TIMEOUT_MS;
+  const tryTimeoutMs = input.tryTimeoutMs ?? WECHAT_TRY_MS;
   if (typeof tryTimeoutMs !== 'number' || !(tryTimeoutMs > 0) || !Number.isFinite(tryTimeoutMs)) {
     throw new RangeError('configurePush: tryTimeoutMs must be a positive number of milliseconds');
   }

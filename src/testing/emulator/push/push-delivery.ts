@@ -6,16 +6,15 @@ import {
 } from './push-outcome.js';
 import { judgeReply, type ReplyContext } from './push-reply-check.js';
 import { type PushRequest } from './push-request.js';
+import { WECHAT_TRIES } from '../../../push/push-deliveries.js';
 
-/**
- * Tries in all. "微信服务器在五秒内收不到响应会断掉连接，并且重新发起请求，总共重试三次"
- * (Passive_user_reply_message, and the same sentence on Receiving_standard_messages): read, as
- * wechat-push.md section 5 reads it, as three tries in all. One app's nginx log shows four
- * requests for one message, the fourth from another WeChat address
- * (https://an.rustfisher.com/nestjs/mp-wx-http-status-code), so "three retries after the first"
- * is a possible reading too; the emulator keeps to three.
- */
-export const PUSH_TRIES = 3;
+// Tries in all: WeChat's, as the library counts them. "微信服务器在五秒内收不到响应会断掉连接，并且重新发起
+// 请求，总共重试三次" (Passive_user_reply_message, and Receiving_standard_messages): read, as
+// wechat-push.md section 5 reads it, as three tries in all. One app's nginx log shows four requests
+// for one message, the fourth from another WeChat address
+// (https://an.rustfisher.com/nestjs/mp-wx-http-status-code), so "three retries after the first" is
+// a possible reading too; the emulator keeps to three.
+const PUSH_TRIES = WECHAT_TRIES;
 
 const BODY_PREFIX = 200;
 
