@@ -24,11 +24,15 @@ export default {
   },
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
-  // The consumer apps run in their own installs (npm run test:consumers).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumers/'],
+  // The consumer apps run in their own installs (npm run test:consumers); the push-cluster tests
+  // are a leg of their own (jest.push-cluster.config.js).
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/consumers/',
+    '<rootDir>/test/push-cluster/',
+  ],
   testTimeout: 30000,
-  // Two workers on a 2-CPU machine (72 s for the suite, of which the push-cluster tests spend
-  // about 77 s of file time waiting on WeChat's real 5 s tries). Four workers took 51 s, but
-  // beside a CPU hog two token tests then failed in 20 runs (contention): determinism first.
+  // Two workers on a 2-CPU machine: the suite is CPU-bound (about 145 s of file time, 70-75 s of
+  // wall time); three or four workers gain little (69 s, 73 s) and double each file's time.
   maxWorkers: 2,
 };

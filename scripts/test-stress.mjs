@@ -1,5 +1,6 @@
-// Runs the Jest suite again and again beside a CPU hog and prints the tally: the suite must not
-// depend on how fast or busy the machine is (see README, "Development").
+// Runs the Jest legs (the suite, then the push-cluster tests) again and again beside a CPU hog
+// and prints the tally: no test may depend on how fast or busy the machine is (see README,
+// "Development").
 //   node scripts/test-stress.mjs [--runs 20] [--no-hog]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Buffer } from 'node:buffer';
+import { JEST_LEGS, jestArgs } from './jest-legs.mjs';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, 'no-hog': { type: 'boolean' } },
@@ -29,39 +31,54 @@ process.on('SIGINT', () => process.exit(130));
 process.on('SIGTERM', () => process.exit(143));
 
 const tally = { passed: 0, failed: 0 };
-const wallTimes = [];
+const wallTimes = new Map(JEST_LEGS.map((leg) => [leg.name, []]));
 const startedAll = Date.now();
-console.log(`${runs} runs of the Jest suite${hog ? ', a CPU hog beside it' : ''}; logs in ${logs}`);
+console.log(
+  `${runs} runs of the Jest legs${hog ? ', a CPU hog beside them' : ''}; logs in ${logs}`,
+);
 for (let run = 1; run <= runs; run++) {
-  const result = join(logs, `run-${run}.json`);
-  const started = Date.now();
-  const { code, output } = await runJest(['--json', `--outputFile=${result}`]);
-  const seconds = (Date.now() - started) / 1000;
-  wallTimes.push(seconds);
-  writeFileSync(join(logs, `run-${run}.log`), output);
-  const summary = readSummary(result);
-  if (code === 0) tally.passed += 1;
+  const legResults = [];
+  for (const [index, leg] of JEST_LEGS.entries()) {
+    const result = join(logs, `run-${run}-leg-${index + 1}.json`);
+    const started = Date.now();
+    const { code, output } = await runJest(
+      jestArgs(leg.config, ['--json', `--outputFile=${result}`]),
+    );
+    const seconds = (Date.now() - started) / 1000;
+    wallTimes.get(leg.name).push(seconds);
+    writeFileSync(join(logs, `run-${run}-leg-${index + 1}.log`), output);
+    legResults.push({ leg, code, seconds, summary: readSummary(result) });
+  }
+  const passed = legResults.every((r) => r.code === 0);
+  if (passed) tally.passed += 1;
   else tally.failed += 1;
-  console.log(
-    `run ${run}/${runs}: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds.toFixed(1)} s` +
-      (summary ? ` (${summary.passed} tests passed, ${summary.failed} failed)` : ''),
+  const legs = legResults.map(
+    ({ leg, code, seconds, summary }) =>
+      `${leg.name} ${code === 0 ? 'passed' : 'FAILED'} in ${seconds.toFixed(1)} s` +
+      (summary ? ` (${summary.passed} passed, ${summary.failed} failed)` : ''),
   );
-  for (const name of summary?.failures ?? []) console.log(`  failed: ${name}`);
+  console.log(`run ${run}/${runs}: ${passed ? 'passed' : 'FAILED'}; ${legs.join('; ')}`);
+  for (const name of legResults.flatMap((r) => r.summary?.failures ?? [])) {
+    console.log(`  failed: ${name}`);
+  }
 }
 stopHog();
 
-const sorted = [...wallTimes].sort((a, b) => a - b);
-const median = sorted[Math.floor(sorted.length / 2)];
-console.log(
-  `\nstress: ${tally.passed} of ${runs} runs passed, ${tally.failed} failed; ` +
-    `suite wall time median ${median.toFixed(1)} s, min ${sorted[0].toFixed(1)} s, ` +
-    `max ${sorted.at(-1).toFixed(1)} s; all runs ${((Date.now() - startedAll) / 60_000).toFixed(1)} min`,
-);
+console.log(`\nstress: ${tally.passed} of ${runs} runs passed, ${tally.failed} failed`);
+for (const [name, times] of wallTimes) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  console.log(
+    `  ${name}: wall time median ${median.toFixed(1)} s, min ${sorted[0].toFixed(1)} s, ` +
+      `max ${sorted.at(-1).toFixed(1)} s`,
+  );
+}
+console.log(`  all runs: ${((Date.now() - startedAll) / 60_000).toFixed(1)} min`);
 process.exit(tally.failed > 0 ? 1 : 0);
 
 function runJest(args) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['node_modules/jest/bin/jest.js', ...args], {
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, NODE_OPTIONS: '--experimental-vm-modules' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { KeyWaiters } from './key-waiters.js';
+import { withinDeadline } from '../common/within-deadline.js';
 import {
   DELETE_IF_VALUE,
   INCREMENT,
@@ -245,14 +246,11 @@ export class RedisCredentialStore implements CredentialStore {
 
   private timed<T>(operation: string, promise: Promise<T>): Promise<T> {
     const ms = this.settings.operationTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis ${operation} timed out after ${ms} ms`)),
-        ms,
-      );
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    return withinDeadline(
+      promise,
+      ms,
+      () => new Error(`Redis ${operation} timed out after ${ms} ms`),
+    );
   }
 }
 
