@@ -29,20 +29,7 @@ export function baseUrl(name: string, value: unknown): string {
   return url.href.replace(/\/+$/, '');
 }
 
-export function numberIn(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new WeChatOptionsError(name, `must be a number from ${min} to ${max}`);
-  }
-  return value;
-}
-
+/** A whole number in range: durations end up in cookies, Redis TTLs and timers. */
 export function integerIn(
   name: string,
   value: unknown,
@@ -50,9 +37,11 @@ export function integerIn(
   min: number,
   max: number,
 ): number {
-  const n = numberIn(name, value, fallback, min, max);
-  if (!Number.isInteger(n)) throw new WeChatOptionsError(name, 'must be a whole number');
-  return n;
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+    throw new WeChatOptionsError(name, `must be a whole number from ${min} to ${max}`);
+  }
+  return value as number;
 }
 
 export function booleanOr(name: string, value: unknown, fallback: boolean): boolean {

@@ -6,14 +6,7 @@ import {
 } from './wechat-module-options.interface.js';
 import { DEFAULT_CALLBACK_PATH, WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
-import {
-  baseUrl,
-  booleanOr,
-  integerIn,
-  numberIn,
-  requiredString,
-  routePath,
-} from './option-values.js';
+import { baseUrl, booleanOr, integerIn, requiredString, routePath } from './option-values.js';
 import { resolvePush } from './resolve-push-options.js';
 
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -58,7 +51,7 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     mpBaseUrl: baseUrl('mpBaseUrl', raw.mpBaseUrl ?? DEFAULT_MP_BASE_URL),
     token: {
       source,
-      refreshAheadSeconds: numberIn(
+      refreshAheadSeconds: integerIn(
         'token.refreshAheadSeconds',
         raw.token?.refreshAheadSeconds,
         300,
@@ -66,7 +59,7 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
         3600,
       ),
       prefetch: booleanOr('token.prefetch', raw.token?.prefetch, true),
-      failureCooldownSeconds: numberIn(
+      failureCooldownSeconds: integerIn(
         'token.failureCooldownSeconds',
         raw.token?.failureCooldownSeconds,
         60,
@@ -76,10 +69,10 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
     },
     retry: {
       attempts: integerIn('retry.attempts', raw.retry?.attempts, 4, 1, 10),
-      baseDelayMs: numberIn('retry.baseDelayMs', raw.retry?.baseDelayMs, 1000, 0, 60_000),
+      baseDelayMs: integerIn('retry.baseDelayMs', raw.retry?.baseDelayMs, 1000, 0, 60_000),
     },
-    httpTimeoutMs: numberIn('httpTimeoutMs', raw.httpTimeoutMs, 10_000, 1, 120_000),
-    shutdownGraceMs: numberIn('shutdownGraceMs', raw.shutdownGraceMs, 5000, 0, 120_000),
+    httpTimeoutMs: integerIn('httpTimeoutMs', raw.httpTimeoutMs, 10_000, 1, 120_000),
+    shutdownGraceMs: integerIn('shutdownGraceMs', raw.shutdownGraceMs, 5000, 0, 120_000),
     redis: raw.redis && resolveRedis(raw.redis),
     store: raw.store,
     clock: resolveClock(raw.clock),
@@ -108,19 +101,24 @@ function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
     throw new WeChatOptionsError('redis.url', `must start with redis:// or rediss://`);
   }
   const keyPrefix = redis.keyPrefix ?? `${WECHAT_NAMESPACE}:`;
-  if (typeof keyPrefix !== 'string')
-    throw new WeChatOptionsError('redis.keyPrefix', 'must be a string');
+  // Empty, every key and the change channel would be bare names shared with anything else.
+  if (typeof keyPrefix !== 'string' || !/^[\x21-\x7e]+$/.test(keyPrefix)) {
+    throw new WeChatOptionsError(
+      'redis.keyPrefix',
+      'must be a non-empty string of printable ASCII without spaces (default "nestjs-wechat:")',
+    );
+  }
   return {
     url,
     keyPrefix,
-    operationTimeoutMs: numberIn(
+    operationTimeoutMs: integerIn(
       'redis.operationTimeoutMs',
       redis.operationTimeoutMs,
       1000,
       10,
       60_000,
     ),
-    connectTimeoutMs: numberIn('redis.connectTimeoutMs', redis.connectTimeoutMs, 2000, 10, 60_000),
+    connectTimeoutMs: integerIn('redis.connectTimeoutMs', redis.connectTimeoutMs, 2000, 10, 60_000),
   };
 }
 
@@ -169,7 +167,7 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): Resolve
       name,
       secure: cookie.secure,
       sameSite,
-      maxAgeSeconds: numberIn(
+      maxAgeSeconds: integerIn(
         'oauth.cookie.maxAgeSeconds',
         cookie.maxAgeSeconds,
         7 * 86_400,
@@ -177,6 +175,6 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): Resolve
         400 * 86_400,
       ),
     },
-    stateTtlSeconds: numberIn('oauth.stateTtlSeconds', oauth.stateTtlSeconds, 600, 1, 600),
+    stateTtlSeconds: integerIn('oauth.stateTtlSeconds', oauth.stateTtlSeconds, 600, 1, 600),
   };
 }

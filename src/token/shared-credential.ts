@@ -11,6 +11,7 @@ import { notRenewed, type TimedCredential, timeCredential } from './credential-t
 import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
 import { isNewerCredential } from '../store/credential-order.js';
+import { impossibleTimes, MAX_CREDENTIAL_LIFETIME_SECONDS } from './credential-plausibility.js';
 
 /** What a credential fetch brings back from WeChat. */
 export interface FetchedCredential {
@@ -96,10 +97,13 @@ export class SharedCredential {
   /** A new credential unless one fresh enough is at hand; `force` insists on a new fetch. */
   async refresh(force = false): Promise<string> {
     if (!force) return (await this.load()).value;
-    const requestedAt = this.clock.now();
+    // Strictly newer than the moment of asking and than the credential held: a clock reading in
+    // milliseconds (or a frozen test clock) cannot tell a fetch in the same millisecond from one
+    // before it, and a fetch that answers within a millisecond is not rare on a LAN.
+    const requestedAt = Math.max(this.clock.now(), this.held?.fetchedAt ?? 0);
     for (;;) {
       const credential = await this.load(requestedAt);
-      if (credential.fetchedAt >= requestedAt) return credential.value;
+      if (credential.fetchedAt > requestedAt) return credential.value;
     }
   }
 
@@ -186,7 +190,7 @@ export class SharedCredential {
     const { storeKey } = this.spec;
     let waited = false;
     for (;;) {
-      const stored = await this.store.get(storeKey);
+      const stored = await this.readStored();
       if (this.isAcceptable(stored, newerThan)) return this.adopt(stored);
       this.keepServable(stored);
 
@@ -201,9 +205,9 @@ export class SharedCredential {
       }
       try {
         // Whoever held the lock before may have just stored a new credential.
-        const latest = await this.store.get(storeKey);
+        const latest = await this.readStored();
         if (this.isAcceptable(latest, newerThan)) return this.adopt(latest);
-        const asked = await this.fetchUpstream(newerThan !== undefined);
+        const asked = await this.fetchUpstream(newerThan);
         const previous = latest ?? this.held;
         const fetched =
           previous?.value === asked.value
@@ -211,7 +215,7 @@ export class SharedCredential {
             : asked;
         await this.store.set(storeKey, fetched);
         // The store keeps the newer of two credentials: the cluster adopts whichever it kept.
-        const kept = await this.store.get(storeKey);
+        const kept = await this.readStored();
         return this.adopt(kept && isNewerCredential(kept, fetched) ? kept : fetched);
       } finally {
         // A lease that cannot be released runs out by itself.
@@ -225,7 +229,7 @@ export class SharedCredential {
     newerThan: number | undefined,
   ): stored is StoredCredential {
     if (!stored) return false;
-    if (newerThan !== undefined && stored.fetchedAt < newerThan) return false;
+    if (newerThan !== undefined && stored.fetchedAt <= newerThan) return false;
     return this.clock.now() < timeCredential(stored, this.timing.refreshAheadMs).refreshAt;
   }
 
@@ -236,18 +240,23 @@ export class SharedCredential {
     if (this.isServable(timed)) this.held = timed;
   }
 
-  private async fetchUpstream(force: boolean): Promise<StoredCredential> {
+  /** `newerThan`: a forced fetch, whose credential must be newer than that moment. */
+  private async fetchUpstream(newerThan: number | undefined): Promise<StoredCredential> {
     const latched = this.latchedFailure;
     if (latched && this.clock.now() < latched.until) throw latched.error;
     this.fetches += 1;
     this.dailyFetches.increment().catch(() => undefined);
-    // Counted from the moment of asking: conservative for expiry. Always later than the one held,
-    // even within a millisecond, so the store (which keeps the newer) takes it.
-    const fetchedAt = Math.max(this.clock.now(), (this.held?.fetchedAt ?? 0) + 0.001);
+    // Counted from the moment of asking: conservative for expiry. Always later than the one held
+    // (and than a forced refresh's request), even within a millisecond, so the store (which keeps
+    // the newer) takes it.
+    const floor = Math.max(this.held?.fetchedAt ?? 0, newerThan ?? 0);
+    const fetchedAt = Math.max(this.clock.now(), floor + 0.001);
     try {
-      const { value, expiresInSeconds } = await this.spec.fetch(force);
+      const { value, expiresInSeconds } = await this.spec.fetch(newerThan !== undefined);
       this.latchedFailure = undefined;
-      return { value, fetchedAt, expiresAt: fetchedAt + expiresInSeconds * 1000 };
+      // A longer expires_in (an upstream bug or a hostile one) would set timers past their limit.
+      const lifetimeSeconds = Math.min(expiresInSeconds, MAX_CREDENTIAL_LIFETIME_SECONDS);
+      return { value, fetchedAt, expiresAt: fetchedAt + lifetimeSeconds * 1000 };
     } catch (error) {
       const message = (error as Error).message;
       this.lastError = { message, at: this.clock.now() };
@@ -263,10 +272,23 @@ export class SharedCredential {
     }
   }
 
+  /** The stored credential; one whose times are impossible is discarded (once) and absent. */
+  private async readStored(): Promise<StoredCredential | undefined> {
+    const stored = await this.store.get(this.spec.storeKey);
+    const impossible = stored && impossibleTimes(stored, this.clock.now());
+    if (!impossible) return stored;
+    if (await this.store.deleteIfValue(this.spec.storeKey, stored.value).catch(() => false)) {
+      this.logger.warn(
+        `The stored ${this.spec.label} was discarded because ${impossible}; a new one is fetched`,
+      );
+    }
+    return undefined;
+  }
+
   private async adoptNewerFromStore(): Promise<void> {
     if (this.closing) return;
     try {
-      const stored = await this.store.get(this.spec.storeKey);
+      const stored = await this.readStored();
       const held = this.held;
       if (this.isAcceptable(stored, undefined) && (!held || isNewerCredential(stored, held))) {
         this.adopt(stored);

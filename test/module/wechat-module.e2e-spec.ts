@@ -140,6 +140,7 @@ describe('WeChatModule', () => {
       appSecret: APP_SECRET,
       apiBaseUrl: 'http://127.0.0.1:9',
     });
+    const REDIS = 'redis://127.0.0.1:6379';
     const cases: [string, WeChatModuleOptions, string][] = [
       ['no appId', { ...base(), appId: '' }, 'appId'],
       ['an appId with spaces', { ...base(), appId: 'wx 123' }, 'appId'],
@@ -175,7 +176,41 @@ describe('WeChatModule', () => {
       ],
       ['a malformed redis.url', { ...base(), redis: { url: 'localhost:6379' } }, 'redis.url'],
       ['a clock without setTimer', { ...base(), clock: { now: () => 0 } as never }, 'clock'],
+      // Issue 12: each of these passed once, and failed later (a 500 after the code exchange, a
+      // bare `changed` pub/sub channel): every duration is a whole number, checked at start-up.
+      ...fractionCases(),
+      [
+        'an empty redis.keyPrefix',
+        { ...base(), redis: { url: REDIS, keyPrefix: '' } },
+        'redis.keyPrefix',
+      ],
+      [
+        'a redis.keyPrefix with a space',
+        { ...base(), redis: { url: REDIS, keyPrefix: 'my app:' } },
+        'redis.keyPrefix',
+      ],
     ];
+
+    function fractionCases(): [string, WeChatModuleOptions, string][] {
+      const oauth = { sessionSecret: 'a-session-secret-of-at-least-32-bytes!!' };
+      const redis = { url: REDIS };
+      const fractions: [string, Partial<WeChatModuleOptions>][] = [
+        ['oauth.stateTtlSeconds', { oauth: { ...oauth, stateTtlSeconds: 300.5 } }],
+        ['oauth.cookie.maxAgeSeconds', { oauth: { ...oauth, cookie: { maxAgeSeconds: 3600.5 } } }],
+        ['token.refreshAheadSeconds', { token: { refreshAheadSeconds: 299.5 } }],
+        ['token.failureCooldownSeconds', { token: { failureCooldownSeconds: 0.5 } }],
+        ['retry.baseDelayMs', { retry: { baseDelayMs: 10.5 } }],
+        ['httpTimeoutMs', { httpTimeoutMs: 2000.5 }],
+        ['shutdownGraceMs', { shutdownGraceMs: 0.1 }],
+        ['redis.operationTimeoutMs', { redis: { ...redis, operationTimeoutMs: 100.5 } }],
+        ['redis.connectTimeoutMs', { redis: { ...redis, connectTimeoutMs: 100.5 } }],
+      ];
+      return fractions.map(([option, extra]) => [
+        `a fraction in ${option}`,
+        { ...base(), ...extra },
+        option,
+      ]);
+    }
 
     it.each(cases)('%s', async (_label, options, option) => {
       const error = await Test.createTestingModule({ imports: [WeChatModule.forRoot(options)] })

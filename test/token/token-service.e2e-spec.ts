@@ -271,6 +271,18 @@ describe('TokenService against the emulator', () => {
       expect(emulator.callCount(STABLE)).toBe(3);
     });
 
+    it('forces within the same millisecond as the fetch before (a frozen clock)', async () => {
+      // A LAN answers within a millisecond: a force must not take the token fetched in the same
+      // millisecond as new (it once did, and a forced refresh then asked nothing).
+      const clock = new TestClock(Date.UTC(2026, 4, 1, 4), { frozen: true });
+      const { tokens } = await setUp({ clock }, { clock, token: { source: 'stable_token' } });
+      const first = await tokens.getAccessToken();
+      const forced = await tokens.refresh({ force: true });
+      expect(forced).not.toBe(first);
+      expect(await tokens.refresh({ force: true })).toBe(forced);
+      expect(emulator.callCount(STABLE)).toBe(3);
+    });
+
     it('repairs a stable token invalidated by a force elsewhere', async () => {
       const { tokens, api } = await setUp({}, { token: { source: 'stable_token' } });
       const ours = await tokens.getAccessToken();
