@@ -20,6 +20,7 @@ export {
   type StoredCredential,
 } from './store/credential-store.interface.js';
 export { MemoryCredentialStore } from './store/memory-credential-store.js';
+export { StoreRefusedError } from './store/store-refused.error.js';
 export { isNewerCredential } from './store/credential-order.js';
 export { type ClockTimer, systemClock, type WeChatClock } from './clock/wechat-clock.js';
 export { JsSdkService, type JsSdkConfig } from './jssdk/js-sdk.service.js';

@@ -4,8 +4,8 @@ import { TokenService } from '../token/token.service.js';
 
 /**
  * A `@nestjs/terminus` health indicator: `up` while the access_token can be obtained, `degraded`
- * while the shared store (Redis) is unreachable and the instance works on its own, `down` when
- * no token can be had (the message says why).
+ * while the shared store (Redis) is unreachable and the instance works on its own or refuses
+ * writes (full, read-only), `down` when no token can be had (the message says why).
  */
 @Injectable()
 export class WeChatHealthIndicator {
@@ -29,8 +29,11 @@ export class WeChatHealthIndicator {
       expiresAt: stats.expiresAt?.toISOString(),
       fetchesToday: stats.fetchesToday,
     };
-    if (!stats.storeDegraded) return session.up(details);
-    const degraded = { ...details, message: 'shared store unreachable: working on its own' };
+    const problem = stats.storeRefusal
+      ? `shared store refuses writes: ${stats.storeRefusal}`
+      : stats.storeDegraded && 'shared store unreachable: working on its own';
+    if (!problem) return session.up(details);
+    const degraded = { ...details, message: problem };
     // @nestjs/terminus 11 has no `degraded` status: there the indicator is up, marked degraded.
     return typeof session.degraded === 'function'
       ? session.degraded(degraded)

@@ -77,6 +77,8 @@ export class OAuthService {
         grant_type: 'authorization_code',
       },
       idempotent: false,
+      // Single-use: once WeChat has seen it, even a -1 answer may have spent it.
+      sendOnce: true,
     });
     return toWebToken(reply);
   }

@@ -2,6 +2,7 @@ import { type LoggerService } from '@nestjs/common';
 import { type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 import { MemoryCredentialStore } from '../store/memory-credential-store.js';
+import { StoreRefusedError } from '../store/store-refused.error.js';
 import { type WeChatReplyMessage } from './push-reply.js';
 
 /** What a push's handler came to: its reply, or none (WeChat gets "success"). */
@@ -29,8 +30,14 @@ export class PushLedger {
   }
 
   /** A lease on running the handler of `key`, or undefined when another try holds it. */
-  claim(key: string, leaseMs: number): Promise<string | undefined> {
-    return this.store().acquireLock(`push:claim:${key}`, leaseMs);
+  async claim(key: string, leaseMs: number): Promise<string | undefined> {
+    try {
+      return await this.store().acquireLock(`push:claim:${key}`, leaseMs);
+    } catch (error) {
+      // The store refused it (full): from now on store() is this process's until it takes writes.
+      if (!(error instanceof StoreRefusedError)) throw error;
+      return this.store().acquireLock(`push:claim:${key}`, leaseMs);
+    }
   }
 
   /** Keeps the lease; false when it was lost (the holder took too long to extend it). */
@@ -79,18 +86,21 @@ export class PushLedger {
     return (await this.store().readCounter(`push:delivered:${key}`)) > 0;
   }
 
-  // A shared store that is unreachable answers each call only after its operation timeout:
-  // meanwhile the pushes are deduplicated within this process.
+  // A shared store that is unreachable answers each call only after its operation timeout, and
+  // one that refuses writes (full) cannot record claims: meanwhile the pushes are deduplicated
+  // within this process (a message handled twice beats a message lost).
   private store(): CredentialStore {
-    const degraded = this.shared.isDegraded?.() ?? false;
+    const degraded = (this.shared.isDegraded?.() ?? false) || this.shared.refusal?.() !== undefined;
     if (degraded && !this.warnedDegraded) {
       this.warnedDegraded = true;
       this.logger.warn(
-        'The shared store is unreachable: pushes and their retries are deduplicated within this instance until it answers again',
+        'The shared store is unreachable or refuses writes: pushes and their retries are deduplicated within this instance until it takes them again',
       );
     } else if (!degraded && this.warnedDegraded) {
       this.warnedDegraded = false;
-      this.logger.log('The shared store answers again: pushes are deduplicated across the cluster');
+      this.logger.log(
+        'The shared store takes writes again: pushes are deduplicated across the cluster',
+      );
     }
     return degraded ? this.local : this.shared;
   }

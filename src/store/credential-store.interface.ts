@@ -25,7 +25,11 @@ export interface CredentialStore {
   set(key: string, credential: StoredCredential): Promise<void>;
   /** Deletes the credential only if its value is still `value`; true when it did. */
   deleteIfValue(key: string, value: string): Promise<boolean>;
-  /** Takes the lock if free; returns the lease id to release it with, or undefined. */
+  /**
+   * Takes the lock if free; returns the lease id to release it with, or undefined. A shared store
+   * that answers but refuses writes rejects (`StoreRefusedError`) rather than lend a lease of
+   * this process alone.
+   */
   acquireLock(key: string, leaseMs: number): Promise<string | undefined>;
   /** Releases the lock only if `leaseId` still holds it. */
   releaseLock(key: string, leaseId: string): Promise<void>;
@@ -50,6 +54,11 @@ export interface CredentialStore {
   onRecovered?(listener: () => void): void;
   /** True while a shared store is unreachable and this process works on its own. */
   isDegraded?(): boolean;
+  /**
+   * Why a shared store that answers refuses writes (a full Redis, a read-only replica), or
+   * undefined. Locks are then refused, never taken in this process alone.
+   */
+  refusal?(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { KeyWaiters } from './key-waiters.js';
 import { withinDeadline } from '../common/within-deadline.js';
+import { StoreRefusedError } from './store-refused.error.js';
 import {
   DELETE_IF_VALUE,
   INCREMENT,
@@ -44,6 +45,12 @@ interface RedisClient {
 
 type CreateClient = (options: object) => RedisClient;
 
+interface RedisModule {
+  createClient: CreateClient;
+  /** node-redis's class of the errors Redis itself answered (`-OOM …`, `-READONLY …`). */
+  ErrorReply: new (...args: never[]) => Error;
+}
+
 const CLOSE_GRACE_MS = 1000;
 
 /**
@@ -62,6 +69,7 @@ export class RedisCredentialStore implements CredentialStore {
     private readonly settings: RedisStoreSettings,
     private readonly client: RedisClient,
     private readonly subscriber: RedisClient,
+    private readonly ErrorReply: RedisModule['ErrorReply'],
   ) {
     this.channel = `${settings.keyPrefix}changed`;
     // The subscriber's errors repeat the client's; only the client's mark an outage.
@@ -78,7 +86,7 @@ export class RedisCredentialStore implements CredentialStore {
     settings: RedisStoreSettings,
     connectTimeoutMs: number,
   ): Promise<RedisCredentialStore> {
-    const createClient = await loadCreateClient();
+    const { createClient, ErrorReply } = await loadRedis();
     const client = createClient({
       url: settings.url,
       disableOfflineQueue: true,
@@ -87,7 +95,7 @@ export class RedisCredentialStore implements CredentialStore {
         reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
       },
     });
-    const store = new RedisCredentialStore(settings, client, client.duplicate());
+    const store = new RedisCredentialStore(settings, client, client.duplicate(), ErrorReply);
     const connected = Promise.all([client.connect(), store.subscriber.connect()])
       .then(() => store.subscriber.subscribe(store.channel, (key) => store.notify(key)))
       .catch(() => undefined);
@@ -246,18 +254,22 @@ export class RedisCredentialStore implements CredentialStore {
 
   private timed<T>(operation: string, promise: Promise<T>): Promise<T> {
     const ms = this.settings.operationTimeoutMs;
+    const refusalsNamed = promise.catch((error: unknown) => {
+      throw error instanceof this.ErrorReply
+        ? new StoreRefusedError(operation, error.message)
+        : error;
+    });
     return withinDeadline(
-      promise,
+      refusalsNamed,
       ms,
       () => new Error(`Redis ${operation} timed out after ${ms} ms`),
     );
   }
 }
 
-async function loadCreateClient(): Promise<CreateClient> {
+async function loadRedis(): Promise<RedisModule> {
   try {
-    const redis = (await import('redis')) as unknown as { createClient: CreateClient };
-    return redis.createClient;
+    return (await import('redis')) as unknown as RedisModule;
   } catch {
     throw new Error(
       "WeChatModule option redis needs the 'redis' package (node-redis 5): npm install redis",

@@ -3,6 +3,7 @@ import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { MemoryCredentialStore } from './memory-credential-store.js';
 import { type RedisCredentialStore } from './redis-credential-store.js';
+import { StoreRefusedError } from './store-refused.error.js';
 
 const LOCAL_LEASE = 'local:';
 // How often an outage without a dropped connection is probed (real time: a network wait).
@@ -21,6 +22,7 @@ export class ResilientCredentialStore implements CredentialStore {
   private readonly local: MemoryCredentialStore;
   private readonly recoveredListeners = new Set<() => void>();
   private degraded = false;
+  private refused?: { error: StoreRefusedError };
   private closed = false;
   private probe?: NodeJS.Timeout;
   private settle?: NodeJS.Timeout;
@@ -49,25 +51,28 @@ export class ResilientCredentialStore implements CredentialStore {
   }
 
   async get(key: string): Promise<StoredCredential | undefined> {
-    const stored = await this.attempt(() => this.redis.get(key));
-    if (stored === FAILED) return this.local.get(key);
+    const stored = await this.attempt(() => this.redis.get(key), READS);
+    if (stored === FAILED || stored === REFUSED) return this.local.get(key);
     if (stored) await this.local.set(key, stored);
     return stored;
   }
 
   async set(key: string, credential: StoredCredential): Promise<void> {
     await this.local.set(key, credential);
-    await this.attempt(() => this.redis.set(key, credential));
+    // Refused: kept here, and the refusal reported (the other instances cannot fetch either).
+    await this.attempt(() => this.redis.set(key, credential), WRITES);
   }
 
   async deleteIfValue(key: string, value: string): Promise<boolean> {
     const deletedLocally = await this.local.deleteIfValue(key, value);
-    const deleted = await this.attempt(() => this.redis.deleteIfValue(key, value));
-    return deleted === FAILED ? deletedLocally : deleted;
+    const deleted = await this.attempt(() => this.redis.deleteIfValue(key, value), WRITES);
+    return deleted === FAILED || deleted === REFUSED ? deletedLocally : deleted;
   }
 
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
-    const leaseId = await this.attempt(() => this.redis.acquireLock(key, leaseMs));
+    const leaseId = await this.attempt(() => this.redis.acquireLock(key, leaseMs), WRITES);
+    // Redis answers but refuses: a lease of this process alone would let every instance fetch.
+    if (leaseId === REFUSED) throw this.refused!.error;
     if (leaseId !== FAILED) return leaseId;
     const localLease = await this.local.acquireLock(key, leaseMs);
     if (localLease === undefined) return undefined;
@@ -83,7 +88,7 @@ export class ResilientCredentialStore implements CredentialStore {
       await this.local.releaseLock(key, leaseId.slice(LOCAL_LEASE.length));
     } else {
       // If Redis is gone the lease simply runs out.
-      await this.attempt(() => this.redis.releaseLock(key, leaseId));
+      await this.attempt(() => this.redis.releaseLock(key, leaseId), WRITES);
     }
   }
 
@@ -91,7 +96,7 @@ export class ResilientCredentialStore implements CredentialStore {
     if (leaseId.startsWith(LOCAL_LEASE)) {
       return this.local.extendLock(key, leaseId.slice(LOCAL_LEASE.length), leaseMs);
     }
-    const extended = await this.attempt(() => this.redis.extendLock(key, leaseId, leaseMs));
+    const extended = await this.attempt(() => this.redis.extendLock(key, leaseId, leaseMs), WRITES);
     // Redis gone: the lease cannot be confirmed, so it is not.
     return extended === true;
   }
@@ -104,25 +109,26 @@ export class ResilientCredentialStore implements CredentialStore {
 
   async increment(key: string, ttlMs: number): Promise<number> {
     const localCount = await this.local.increment(key, ttlMs);
-    const count = await this.attempt(() => this.redis.increment(key, ttlMs));
-    return count === FAILED ? localCount : count;
+    const count = await this.attempt(() => this.redis.increment(key, ttlMs), WRITES);
+    return count === FAILED || count === REFUSED ? localCount : count;
   }
 
   async readCounter(key: string): Promise<number> {
-    const count = await this.attempt(() => this.redis.readCounter(key));
-    return count === FAILED ? this.local.readCounter(key) : count;
+    const count = await this.attempt(() => this.redis.readCounter(key), READS);
+    return count === FAILED || count === REFUSED ? this.local.readCounter(key) : count;
   }
 
   async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
     await this.local.putEntry(key, value, ttlMs);
-    await this.attempt(() => this.redis.putEntry(key, value, ttlMs));
+    // Refused: a callback to this instance still finds it (sign-in keeps working where it can).
+    await this.attempt(() => this.redis.putEntry(key, value, ttlMs), WRITES);
   }
 
   async takeEntry(key: string): Promise<string | undefined> {
     const local = await this.local.takeEntry(key);
-    const taken = await this.attempt(() => this.redis.takeEntry(key));
+    const taken = await this.attempt(() => this.redis.takeEntry(key), WRITES);
     // Redis decides while it answers: another instance may have taken the entry already.
-    return taken === FAILED ? local : taken;
+    return taken === FAILED || taken === REFUSED ? local : taken;
   }
 
   async close(): Promise<void> {
@@ -134,18 +140,51 @@ export class ResilientCredentialStore implements CredentialStore {
     await this.redis.close();
   }
 
-  private async attempt<T>(operation: () => Promise<T>): Promise<T | typeof FAILED> {
+  /** True while Redis answers but refuses writes; why, in `refusal()`. */
+  refusal(): string | undefined {
+    return this.refused?.error.message;
+  }
+
+  private async attempt<T>(
+    operation: () => Promise<T>,
+    writes: boolean,
+  ): Promise<T | typeof FAILED | typeof REFUSED> {
+    // Until the probe (or a reconnect) finds Redis again, nobody waits on it: a hung Redis would
+    // otherwise cost every call its operation timeout.
+    if (this.degraded) return FAILED;
     try {
       const result = await operation();
       // A timed-out operation marks an outage without a dropped connection: the next success ends it.
       if (this.degraded && this.redis.isReady) this.markRecovered();
+      if (writes) this.markAccepting();
       return result;
     } catch (error) {
       // Closed by us: no outage to report and nothing to fall back on; the caller is told so.
       if (this.closed) throw error;
+      if (error instanceof StoreRefusedError) {
+        this.markRefusing(error);
+        return REFUSED;
+      }
       this.markDegraded(error as Error);
       return FAILED;
     }
+  }
+
+  // Reported once per kind of refusal: a full Redis refuses every write until someone acts.
+  private markRefusing(error: StoreRefusedError): void {
+    const known = this.refused?.error.reply === error.reply;
+    this.refused = { error };
+    if (known) return;
+    this.logger.error(
+      `${error.message}. Credentials cannot be refreshed or shared until Redis accepts writes; ` +
+        'instances do not refresh on their own meanwhile (they would invalidate each other)',
+    );
+  }
+
+  private markAccepting(): void {
+    if (!this.refused) return;
+    this.refused = undefined;
+    this.logger.log('Redis accepts writes again');
   }
 
   private markDegraded(error: Error): void {
@@ -194,3 +233,6 @@ export class ResilientCredentialStore implements CredentialStore {
 }
 
 const FAILED = Symbol('failed');
+const REFUSED = Symbol('refused');
+const READS = false;
+const WRITES = true;

@@ -22,6 +22,8 @@ export interface TokenStats extends TokenStatus {
   fetchesToday: number;
   /** True while the shared store is unreachable and this instance works on its own. */
   storeDegraded: boolean;
+  /** Why the shared store refuses writes (a full Redis, a read-only replica), if it does. */
+  storeRefusal?: string;
 }
 
 /** The account's global access_token: one for the whole cluster, refreshed ahead of expiry. */
@@ -68,7 +70,12 @@ export class TokenService implements OnApplicationBootstrap {
   /** `status()` plus what the cluster shares: today's upstream fetches and the store's health. */
   async stats(): Promise<TokenStats> {
     const fetchesToday = await this.credential.fetchesToday();
-    return { ...this.status(), fetchesToday, storeDegraded: this.store.isDegraded?.() ?? false };
+    return {
+      ...this.status(),
+      fetchesToday,
+      storeDegraded: this.store.isDegraded?.() ?? false,
+      storeRefusal: this.store.refusal?.(),
+    };
   }
 
   onApplicationBootstrap(): void {

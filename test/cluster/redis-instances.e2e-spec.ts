@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { type LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   TokenService,
@@ -10,19 +9,13 @@ import {
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
+import { LinesLogger } from '../support/lines-logger.js';
 import { REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { APP_ID, emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
 
 const TOKEN = '/cgi-bin/token';
 const PROTECTED = '/cgi-bin/get_api_domain_ip';
 const REFRESH_TIMER = `nestjs-wechat:${APP_ID}:access_token:refresh`;
-
-class LinesLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (m: unknown) => this.lines.push(String(m));
-  warn = (m: unknown) => this.lines.push(String(m));
-  error = (m: unknown) => this.lines.push(String(m));
-}
 
 // Many instances in one process, each with its own Redis connections: cheap enough for twenty.
 describe('instances sharing Redis', () => {
@@ -35,11 +28,7 @@ describe('instances sharing Redis', () => {
     await emulator?.close();
   });
 
-  async function startInstances(
-    count: number,
-    options: WeChatModuleOptions,
-    logger?: LoggerService,
-  ) {
+  async function startInstances(count: number, options: WeChatModuleOptions, logger?: LinesLogger) {
     instances = await Promise.all(
       Array.from({ length: count }, async () => {
         const builder = Test.createTestingModule({ imports: [WeChatModule.forRoot(options)] });

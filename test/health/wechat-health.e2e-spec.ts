@@ -4,7 +4,9 @@ import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminu
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { WeChatHealthIndicator } from '../../src/health/index.js';
-import { WeChatModule, type WeChatModuleOptions } from '../../src/index.js';
+import { createClient } from 'redis';
+import { TokenService, WeChatModule, type WeChatModuleOptions } from '../../src/index.js';
+import { PrivateRedis } from '../support/private-redis.js';
 import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { emulatorOptions, startEmulator } from '../support/wechat-test-app.js';
 
@@ -68,5 +70,25 @@ describe('WeChatHealthIndicator', () => {
     });
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body)).toContain('"status":"degraded"');
+  });
+
+  it('is degraded with the reason once Redis refuses a write (full)', async () => {
+    const redis = await PrivateRedis.start();
+    const admin = createClient({ url: redis.url });
+    try {
+      await admin.connect();
+      expect((await start({ redis: { url: redis.url } })).body.info.wechat.status).toBe('up');
+      await admin.configSet({ 'maxmemory-policy': 'noeviction', maxmemory: '1' });
+      await expect(app.get(TokenService).refresh({ force: true })).rejects.toThrow(/OOM/);
+
+      const res = await request(app.getHttpServer()).get('/health');
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body)).toContain('"status":"degraded"');
+      expect(JSON.stringify(res.body)).toMatch(/shared store refuses writes: Redis refused .*OOM/);
+    } finally {
+      await app.close();
+      await admin.close();
+      await redis.stop();
+    }
   });
 });

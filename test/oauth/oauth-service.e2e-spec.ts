@@ -96,6 +96,19 @@ describe('OAuthService against the emulator', () => {
     await expect(oauth.exchangeCode('')).rejects.toThrow(WeChatArgumentError);
     await expect(oauth.exchangeCode('')).rejects.toMatchObject({ argument: 'code' });
   });
+
+  // Issue 12, point 3: a code is single-use, so an exchange WeChat answered (even with -1, or an
+  // HTTP 5xx after reading it) may have spent it; asking again costs an upstream call carrying
+  // the appSecret, for nothing. Junk codes once cost five calls each while WeChat answered -1.
+  it.each([
+    ['-1 (system busy)', { errcode: -1 }, { errcode: -1 }],
+    ['HTTP 502', { status: 502 }, { status: 502 }],
+  ])('exchanges a code once, even when WeChat answers %s', async (_label, fault, refusal) => {
+    const code = await codeFor('snsapi_base');
+    emulator.injectFault('/sns/oauth2/access_token', { ...fault, times: Infinity });
+    await expect(oauth.exchangeCode(code)).rejects.toMatchObject(refusal);
+    expect(emulator.callCount('/sns/oauth2/access_token')).toBe(1);
+  });
 });
 
 function catchError(call: () => unknown): unknown {

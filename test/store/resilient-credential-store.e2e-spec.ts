@@ -16,11 +16,10 @@ describe('ResilientCredentialStore (real Redis)', () => {
     store = proxy = undefined;
   });
 
-  // An operation that times out marks an outage while the connection stays up: nothing may
-  // depend on some later caller touching the store for the instance to rejoin the cluster.
-  it('rejoins by itself when Redis, frozen behind a live connection, answers again', async () => {
+  /** A Redis store reaching Redis through `proxy`, which the test can stall. */
+  async function redisBehindProxy(): Promise<RedisCredentialStore> {
     proxy = await SwitchableProxy.start(REDIS_URL.replace('redis:', 'http:'));
-    const redis = await RedisCredentialStore.connect(
+    return RedisCredentialStore.connect(
       {
         url: proxy.url.replace('http:', 'redis:'),
         keyPrefix: uniquePrefix(),
@@ -29,16 +28,22 @@ describe('ResilientCredentialStore (real Redis)', () => {
       },
       2000,
     );
+  }
+
+  // An operation that times out marks an outage while the connection stays up: nothing may
+  // depend on some later caller touching the store for the instance to rejoin the cluster.
+  it('rejoins by itself when Redis, frozen behind a live connection, answers again', async () => {
+    const redis = await redisBehindProxy();
     const lines: string[] = [];
     const logger = { warn: (m: string) => lines.push(m), log: (m: string) => lines.push(m) };
     store = new ResilientCredentialStore(redis, logger as unknown as Logger);
     let recovered = 0;
     store.onRecovered(() => (recovered += 1));
 
-    proxy.switchTo('stall');
+    proxy!.switchTo('stall');
     expect(await store.get('k')).toBeUndefined();
     expect(store.isDegraded()).toBe(true);
-    proxy.resume();
+    proxy!.resume();
 
     await waitFor('the store to find Redis again, with nobody calling it', () => recovered > 0);
     expect(store.isDegraded()).toBe(false);
@@ -48,4 +53,44 @@ describe('ResilientCredentialStore (real Redis)', () => {
     await waitFor('a second reconciliation once the cluster settled', () => recovered === 2);
     expect(lines.filter((l) => l.startsWith('Redis answers again'))).toHaveLength(1);
   });
+
+  // Issue 12, point 9: a Redis that accepts connections and never answers once cost every
+  // request-path call the full operation timeout (p50 1 s), for as long as it hung.
+  it('stops waiting on a hung Redis after its first timeout, and uses it again once it answers', async () => {
+    const redis = await redisBehindProxy();
+    const reachedRedis = countCalls(redis, ['get', 'set', 'acquireLock', 'putEntry', 'takeEntry']);
+    const logger = { warn: () => undefined, log: () => undefined, error: () => undefined };
+    store = new ResilientCredentialStore(redis, logger as unknown as Logger);
+
+    proxy!.switchTo('stall');
+    await store.putEntry('state', 'v', 60_000);
+    expect(store.isDegraded()).toBe(true);
+    const callsBefore = reachedRedis.count;
+    for (let i = 0; i < 20; i++) {
+      await store.putEntry(`state-${i}`, 'v', 60_000);
+      expect(await store.takeEntry(`state-${i}`)).toBe('v');
+      expect(await store.acquireLock(`lock-${i}`, 60_000)).toBeDefined();
+    }
+    // Served from memory: not one of those 60 calls waited on Redis.
+    expect(reachedRedis.count).toBe(callsBefore);
+
+    proxy!.resume();
+    await waitFor('the probe to find Redis again', () => !store!.isDegraded());
+    await store.putEntry('after', 'v', 60_000);
+    expect(reachedRedis.count).toBe(callsBefore + 1);
+  });
 });
+
+/** Counts the calls of `methods` on `target` (which still run as before). */
+function countCalls(target: object, methods: string[]): { count: number } {
+  const counter = { count: 0 };
+  const record = target as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of methods) {
+    const original = record[method].bind(target);
+    record[method] = (...args: unknown[]) => {
+      counter.count += 1;
+      return original(...args);
+    };
+  }
+  return counter;
+}
