@@ -62,6 +62,8 @@ export interface CredentialStatus {
 export class SharedCredential {
   private held?: TimedCredential;
   private inflight?: Promise<TimedCredential>;
+  /** The last fetch this process made: its number (of `fetches`) and what it brought. */
+  private lastFetch?: { number: number; value: string };
   private latchedFailure?: { error: Error; until: number };
   private backgroundPausedUntil = 0;
   private fetches = 0;
@@ -97,13 +99,18 @@ export class SharedCredential {
   /** A new credential unless one fresh enough is at hand; `force` insists on a new fetch. */
   async refresh(force = false): Promise<string> {
     if (!force) return (await this.load()).value;
-    // Strictly newer than the moment of asking and than the credential held: a clock reading in
-    // milliseconds (or a frozen test clock) cannot tell a fetch in the same millisecond from one
-    // before it, and a fetch that answers within a millisecond is not rare on a LAN.
+    // A fetch started after this request: by this process (counted exactly), or by another one
+    // (judged by the clock, strictly: milliseconds, or a frozen test clock, cannot tell a fetch
+    // in the same millisecond from one before it, and a LAN answers within one).
     const requestedAt = Math.max(this.clock.now(), this.held?.fetchedAt ?? 0);
+    const fetchesBefore = this.fetches;
     for (;;) {
       const credential = await this.load(requestedAt);
       if (credential.fetchedAt > requestedAt) return credential.value;
+      const ours = this.lastFetch;
+      if (ours && ours.number > fetchesBefore && ours.value === credential.value) {
+        return credential.value;
+      }
     }
   }
 
@@ -207,7 +214,9 @@ export class SharedCredential {
         // Whoever held the lock before may have just stored a new credential.
         const latest = await this.readStored();
         if (this.isAcceptable(latest, newerThan)) return this.adopt(latest);
+        const number = this.fetches + 1;
         const asked = await this.fetchUpstream(newerThan);
+        this.lastFetch = { number, value: asked.value };
         const previous = latest ?? this.held;
         const fetched =
           previous?.value === asked.value

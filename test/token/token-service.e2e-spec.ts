@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type TestingModule } from '@nestjs/testing';
 import {
+  systemClock,
   TokenService,
   WeChatApiClient,
   WeChatApiError,
   WeChatConfigurationError,
   WeChatQuotaError,
   WeChatTransportError,
+  type WeChatClock,
 } from '../../src/index.js';
 import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
@@ -236,6 +238,26 @@ describe('TokenService against the emulator', () => {
       tokens.refresh({ force: true }),
       tokens.refresh({ force: true }),
     ]);
+    expect(forced[0]).not.toBe(token);
+    expect(forced[1]).toBe(forced[0]);
+    expect(emulator.callCount(TOKEN)).toBe(2);
+  });
+
+  it('serves two forced refreshes with one fetch when the millisecond ticks between them', async () => {
+    // The second request comes a millisecond after the first, and the fetch starts in that same
+    // millisecond: by the clock alone it cannot be told to be newer than the second request (a
+    // stress run once saw a second fetch here). The fetch started after both, which counts.
+    let now = Date.UTC(2026, 4, 1, 4);
+    const clock: WeChatClock = {
+      now: () => now,
+      setTimer: (ms, task) => systemClock.setTimer(ms, task),
+    };
+    const { tokens } = await setUp({}, { clock });
+    const token = await tokens.getAccessToken();
+    const first = tokens.refresh({ force: true });
+    now += 1;
+    const second = tokens.refresh({ force: true });
+    const forced = await Promise.all([first, second]);
     expect(forced[0]).not.toBe(token);
     expect(forced[1]).toBe(forced[0]);
     expect(emulator.callCount(TOKEN)).toBe(2);
