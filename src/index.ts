@@ -64,6 +64,7 @@ export {
   WeChatQuotaError,
   WeChatArgumentError,
   WeChatTransportError,
+  type WeChatTransportFailure,
 } from './api/wechat-api.error.js';
 export {
   ERRCODE,

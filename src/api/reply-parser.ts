@@ -3,8 +3,16 @@ import { createWeChatError, WeChatTransportError } from './wechat-api.error.js';
 // 64-bit ids (template msgid) outgrow JSON numbers: keep their digits by reading them as strings.
 const BIG_IDS = /"(msgid|msg_id)"\s*:\s*(\d{16,})/g;
 
-/** WeChat's JSON answer as an object; a non-zero errcode becomes the fitting error. */
-export function parseJsonReply<T>(path: string, status: number, text: string): T {
+/**
+ * WeChat's JSON answer as an object; a non-zero errcode becomes the fitting error, its errmsg
+ * passed through `scrub` (which masks the secrets the request carried).
+ */
+export function parseJsonReply<T>(
+  path: string,
+  status: number,
+  text: string,
+  scrub: (upstreamText: string) => string = (upstreamText) => upstreamText,
+): T {
   if (status !== 200) throw new WeChatTransportError(path, `HTTP ${status}`, status);
   let body: unknown;
   try {
@@ -17,7 +25,7 @@ export function parseJsonReply<T>(path: string, status: number, text: string): T
   }
   const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown };
   if (typeof errcode === 'number' && errcode !== 0) {
-    throw createWeChatError(errcode, typeof errmsg === 'string' ? errmsg : '', path);
+    throw createWeChatError(errcode, typeof errmsg === 'string' ? scrub(errmsg) : '', path);
   }
   return body as T;
 }

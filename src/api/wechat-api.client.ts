@@ -82,9 +82,12 @@ export class WeChatApiClient {
     return this.withToken(request, true, (r) => this.http.download(r));
   }
 
-  /** Streams a file from an absolute URL WeChat gave (no token is sent there). */
-  downloadUrl(url: string): Promise<WeChatDownload> {
-    return this.http.downloadUrl(url);
+  /**
+   * Streams a file from an absolute URL WeChat gave (no token is sent there), if option
+   * `download.urlAllowList` admits it; a refusal is a `WeChatArgumentError` on `source`.
+   */
+  downloadUrl(url: string, source = 'url'): Promise<WeChatDownload> {
+    return this.http.downloadUrl(url, source);
   }
 
   private async withToken<T>(

@@ -42,26 +42,50 @@ export class WeChatQuotaError extends WeChatApiError {
   override readonly kind = 'quota' as const;
 }
 
-/** WeChat could not be reached, or answered something that is not a WeChat reply. */
+/**
+ * What went wrong on the way to WeChat or back: `no-answer` (the connection failed before an
+ * answer), `timeout` (no whole answer within `httpTimeoutMs`, or a download that idled past
+ * `download.idleTimeoutMs` or ran past `download.deadlineMs`), `too-large` (a JSON answer over
+ * `jsonLimitBytes`), `cut-off` (the answer broke off mid-body), `bad-answer` (an HTTP error
+ * status, a body that is not a WeChat reply, too many redirects), `shut-down` (the module closed).
+ */
+export type WeChatTransportFailure =
+  'no-answer' | 'timeout' | 'too-large' | 'cut-off' | 'bad-answer' | 'shut-down';
+
+/**
+ * WeChat could not be reached, or answered something that is not a WeChat reply. Its `kind` is
+ * always `upstream` (try again later); `failure` says what happened.
+ */
 export class WeChatTransportError extends Error {
   override name = 'WeChatTransportError';
   readonly kind = 'upstream' as const;
+  readonly failure: WeChatTransportFailure;
 
   constructor(
     readonly path: string,
     problem: string,
     /** The HTTP status, when WeChat answered one. */
     readonly status?: number,
-    /** The network error code (`ECONNREFUSED`, `ECONNABORTED`, ...), when there was no answer. */
+    /**
+     * The network error code (`ECONNREFUSED`, `ECONNRESET`, `ECONNABORTED` for a timeout, ...),
+     * when the connection failed or was given up.
+     */
     readonly code?: string,
+    failure?: WeChatTransportFailure,
   ) {
     super(`WeChat ${path} failed: ${problem}`);
+    this.failure = failure ?? defaultFailure(code);
   }
 
   /** No answer came, so another host may succeed and an idempotent call may be repeated. */
   get isConnectionFailure(): boolean {
     return this.status === undefined;
   }
+}
+
+function defaultFailure(code: string | undefined): WeChatTransportFailure {
+  if (code === 'ERR_SHUT_DOWN') return 'shut-down';
+  return code === undefined ? 'bad-answer' : 'no-answer';
 }
 
 /** The error class that fits an errcode. */

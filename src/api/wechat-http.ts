@@ -1,22 +1,35 @@
+import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import {
   Inject,
   Injectable,
   type OnApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { type AxiosError, type AxiosResponse, type ResponseType } from 'axios';
+import { type AxiosError, type AxiosResponse } from 'axios';
+import { CallDeadline } from '../http/call-deadline.js';
+import { BodyTooLargeError, readCappedBody } from '../http/capped-body.js';
+import { admitUrl, type AdmittedUrl } from '../http/followed-url.js';
+import { type DownloadStop, GuardedDownload } from '../http/guarded-download.js';
 import { createIsolatedAxios } from '../http/isolated-axios.js';
+import { UrlAllowList } from '../http/url-allow-list.js';
 import { withRetry } from '../common/retry.js';
 import { settlesWithin } from '../common/settles-within.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { HostSelector } from './host-selector.js';
 import { ERRCODE } from './errcodes.js';
+import { downloadFilename } from './download-filename.js';
 import { isJsonContentType, parseJsonReply } from './reply-parser.js';
-import { WeChatApiError, WeChatTransportError } from './wechat-api.error.js';
+import { scrubSecrets } from './secret-scrubber.js';
+import {
+  WeChatApiError,
+  WeChatArgumentError,
+  WeChatTransportError,
+  type WeChatTransportFailure,
+} from './wechat-api.error.js';
 
 /** A query-string value; `undefined` leaves the parameter out. */
 export type QueryValue = string | number | boolean | undefined;
@@ -36,30 +49,52 @@ export interface WeChatRequest {
   sendOnce?: boolean;
 }
 
-/** A file WeChat sent back (media download), as a stream. */
+/**
+ * A file WeChat sent back (media download), as a stream. The stream fails with a
+ * `WeChatTransportError` (never a bare network error) when the file idles, runs past its
+ * deadline, breaks off or the module shuts down.
+ */
 export interface WeChatDownload {
   stream: Readable;
   contentType: string;
+  /** WeChat's file name reduced to a safe base name (no path, no control characters). */
   filename?: string;
   contentLength?: number;
 }
 
-const MAX_JSON_ERROR_BYTES = 64 * 1024;
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+// Query parameters that carry a secret of the account or of a user.
+const SECRET_PARAMS = ['access_token', 'secret', 'refresh_token', 'code'];
+
+/** An answer whose headers have come, with what its body is read against. */
+interface Answer {
+  response: AxiosResponse<Readable>;
+  /** `host[:port]` that answered, for messages. */
+  host: string;
+  startedAt: number;
+}
 
 /**
  * The one place that speaks HTTP to WeChat: builds the URL on the configured hosts, falls over to
  * the disaster-recovery hosts when a host cannot be reached, parses the body whatever its content
- * type, turns errcodes into typed errors and retries what is safe to retry. Nothing it throws
- * carries the URL's query, where tokens and secrets travel.
+ * type, turns errcodes into typed errors and retries what is safe to retry. Each request is bounded
+ * as a whole by `httpTimeoutMs` (a download's body by `download`'s timeouts), and JSON answers by
+ * `jsonLimitBytes`. Nothing it throws carries the URL's query, where tokens and secrets travel,
+ * and WeChat's errmsg has them masked.
  */
 @Injectable()
 export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   // Own keep-alive agents: connections are reused, and all of them close with the module.
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  // URLs from answers have agents of their own: their sockets go to checked addresses only.
+  private readonly followHttpAgent = new HttpAgent({ keepAlive: true });
+  private readonly followHttpsAgent = new HttpsAgent({ keepAlive: true });
   // Never the process-wide axios: the app's interceptors and defaults must not see secrets.
   private readonly axios = createIsolatedAxios();
   private readonly hosts: HostSelector;
+  private readonly allowList: UrlAllowList;
   // Shutdown: calls in flight get `shutdownGraceMs` to finish, then are cut and not retried.
   private readonly shutdown = new AbortController();
   private readonly inflight = new Set<Promise<unknown>>();
@@ -67,14 +102,16 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
 
   constructor(@Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions) {
     this.hosts = new HostSelector(options.apiBaseUrls, options.clock);
+    this.allowList = new UrlAllowList(options.download.urlAllowList);
+    // Every call and download in flight listens for shutdown: there is no sensible maximum.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   /** Sends the request and resolves to WeChat's JSON answer. */
   request<T>(request: WeChatRequest): Promise<T> {
-    return this.withRetries(request, async () => {
-      const response = await this.overHosts<string>(request, 'text');
-      return parseJsonReply<T>(request.path, response.status, response.data);
-    });
+    return this.withRetries(request, () =>
+      this.overHosts(request, (answer) => this.readJson<T>(request, answer)),
+    );
   }
 
   /**
@@ -82,30 +119,55 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
    * it answers JSON without an errcode (a video's `video_url`).
    */
   download(request: WeChatRequest): Promise<WeChatDownload | { json: Record<string, unknown> }> {
-    return this.withRetries(request, async () => {
-      const response = await this.overHosts<Readable>(request, 'stream');
-      if (
-        response.status !== 200 ||
-        isJsonContentType(response.headers['content-type'] as string | undefined)
-      ) {
-        const text = await readSmall(response.data);
-        return {
-          json: parseJsonReply<Record<string, unknown>>(request.path, response.status, text),
-        };
-      }
-      return asDownload(response);
-    });
+    return this.withRetries(request, () =>
+      this.overHosts(request, async (answer) => {
+        const { status, headers } = answer.response;
+        if (status !== 200 || isJsonContentType(headers['content-type'] as string | undefined)) {
+          return { json: await this.readJson<Record<string, unknown>>(request, answer) };
+        }
+        return this.asDownload(request.path, answer);
+      }),
+    );
   }
 
-  /** Streams a file from an absolute URL WeChat gave (a video's CDN address), without a token. */
-  async downloadUrl(url: string): Promise<WeChatDownload> {
-    const path = new URL(url).pathname;
-    const response = await this.get<Readable>(url, path);
-    if (response.status !== 200) {
-      response.data.destroy();
-      throw new WeChatTransportError(path, `HTTP ${response.status}`, response.status);
+  /**
+   * Streams a file from an absolute URL WeChat gave (a video's CDN address), without a token,
+   * once the URL passes the rules of `download.urlAllowList` (refusals are `WeChatArgumentError`s
+   * on `source`); at most 3 redirects, each checked alike.
+   */
+  async downloadUrl(url: string, source = 'url'): Promise<WeChatDownload> {
+    if (this.shutdown.signal.aborted) throw shutDown(source);
+    const deadline = new CallDeadline(this.options.httpTimeoutMs, this.shutdown.signal);
+    const startedAt = Date.now();
+    const at: FailurePoint = { path: source, host: hostOf(url), deadline };
+    try {
+      let target = await deadline.race(admitUrl(url, source, this.allowList));
+      for (let redirects = 0; ; redirects++) {
+        at.path = target.url.pathname;
+        at.host = target.url.host;
+        at.status = undefined;
+        const response = await this.get(target, deadline.signal);
+        at.status = response.status;
+        const location = response.headers.location as unknown;
+        if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string') {
+          return this.fileOf(at.path, { response, host: at.host, startedAt });
+        }
+        response.data.destroy();
+        if (redirects === MAX_REDIRECTS) {
+          throw new WeChatTransportError(
+            at.path,
+            `more than ${MAX_REDIRECTS} redirects`,
+            response.status,
+          );
+        }
+        const hop = `${source} (redirect ${redirects + 1})`;
+        target = await deadline.race(admitUrl(location, hop, this.allowList, { base: target.url }));
+      }
+    } catch (error) {
+      throw this.failure(error, at);
+    } finally {
+      deadline.dispose();
     }
-    return asDownload(response);
   }
 
   onModuleDestroy(): void {
@@ -121,8 +183,14 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       await settlesWithin(Promise.allSettled([...this.inflight]), graceLeft);
     }
     this.shutdown.abort();
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    for (const agent of [
+      this.httpAgent,
+      this.httpsAgent,
+      this.followHttpAgent,
+      this.followHttpsAgent,
+    ]) {
+      agent.destroy();
+    }
   }
 
   private withRetries<T>(request: WeChatRequest, attempt: () => Promise<T>): Promise<T> {
@@ -140,17 +208,15 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     return work;
   }
 
-  private async overHosts<D>(
+  private async overHosts<R>(
     request: WeChatRequest,
-    responseType: ResponseType,
-  ): Promise<AxiosResponse<D>> {
+    consume: (answer: Answer) => Promise<R>,
+  ): Promise<R> {
     const hosts = request.sendOnce ? this.hosts.order().slice(0, 1) : this.hosts.order();
     let lastFailure: WeChatTransportError | undefined;
     for (const baseUrl of hosts) {
       try {
-        const response = await this.send<D>(baseUrl, request, responseType);
-        this.hosts.markUp(baseUrl);
-        return response;
+        return await this.exchange(baseUrl, request, consume);
       } catch (error) {
         // Only a call that got no answer moves on: an answered one may already have taken effect.
         const moveOn =
@@ -165,65 +231,183 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     throw lastFailure!;
   }
 
-  private async get<D>(url: string, path: string): Promise<AxiosResponse<D>> {
-    try {
-      return await this.axios.request<D>({
-        url,
-        timeout: this.options.httpTimeoutMs,
-        responseType: 'stream',
-        validateStatus: () => true,
-        maxRedirects: 0,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
-        signal: this.shutdown.signal,
-      });
-    } catch (error) {
-      const code = (error as AxiosError).code ?? 'ERR_NETWORK';
-      throw new WeChatTransportError(
-        path,
-        `no answer from ${new URL(url).host} (${code})`,
-        undefined,
-        code,
-      );
-    }
-  }
-
-  private async send<D>(
+  /**
+   * One request to one host, within `httpTimeoutMs` as a whole: connecting, sending, the headers
+   * and whatever `consume` reads of the body.
+   */
+  private async exchange<R>(
     baseUrl: string,
     request: WeChatRequest,
-    responseType: ResponseType,
-  ): Promise<AxiosResponse<D>> {
-    const encoded = encodeBody(request);
+    consume: (answer: Answer) => Promise<R>,
+  ): Promise<R> {
+    const deadline = new CallDeadline(this.options.httpTimeoutMs, this.shutdown.signal);
+    const at: FailurePoint = { path: request.path, host: new URL(baseUrl).host, deadline };
+    const startedAt = Date.now();
     try {
-      return await this.axios.request<D>({
-        method: request.method,
-        url: baseUrl + request.path,
-        params: request.query,
-        data: encoded.data,
-        headers: encoded.headers,
-        timeout: this.options.httpTimeoutMs,
-        responseType,
-        validateStatus: () => true,
-        // WeChat does not redirect; without redirects axios streams bodies instead of buffering.
-        maxRedirects: 0,
-        maxBodyLength: Infinity,
-        maxContentLength: Infinity,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
-        signal: this.shutdown.signal,
-      });
+      const response = await this.send(baseUrl, request, deadline);
+      at.status = response.status;
+      this.hosts.markUp(baseUrl);
+      return await consume({ response, host: at.host, startedAt });
     } catch (error) {
       // axios leaves a failed request's body stream open.
       if (request.body instanceof Readable) request.body.destroy();
-      if (this.shutdown.signal.aborted) throw shutDown(request.path);
-      const code = (error as AxiosError).code ?? 'ERR_NETWORK';
-      throw new WeChatTransportError(
-        request.path,
-        `no answer from ${new URL(baseUrl).host} (${code})`,
-        undefined,
-        code,
-      );
+      throw this.failure(error, at);
+    } finally {
+      deadline.dispose();
     }
+  }
+
+  private send(
+    baseUrl: string,
+    request: WeChatRequest,
+    deadline: CallDeadline,
+  ): Promise<AxiosResponse<Readable>> {
+    const encoded = encodeBody(request);
+    return this.axios.request<Readable>({
+      method: request.method,
+      url: baseUrl + request.path,
+      params: request.query,
+      data: encoded.data instanceof Readable ? paced(encoded.data, deadline) : encoded.data,
+      headers: encoded.headers,
+      // Answers are read by this class, against the call's deadline and the size limit.
+      responseType: 'stream',
+      validateStatus: () => true,
+      // WeChat does not redirect; without redirects axios streams bodies instead of buffering.
+      maxRedirects: 0,
+      maxBodyLength: Infinity,
+      maxContentLength: -1,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      signal: deadline.signal,
+    });
+  }
+
+  private get(target: AdmittedUrl, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
+    return this.axios.request<Readable>({
+      url: target.url.href,
+      responseType: 'stream',
+      validateStatus: () => true,
+      maxRedirects: 0,
+      maxContentLength: -1,
+      lookup: target.lookup,
+      httpAgent: this.followHttpAgent,
+      httpsAgent: this.followHttpsAgent,
+      signal,
+    });
+  }
+
+  /** WeChat's JSON answer, read whole within the call's deadline and `jsonLimitBytes`. */
+  private async readJson<T>(request: WeChatRequest, { response }: Answer): Promise<T> {
+    const { status, data, headers } = response;
+    if (status !== 200) {
+      data.destroy();
+      throw new WeChatTransportError(request.path, `HTTP ${status}`, status);
+    }
+    const declared = Number(headers['content-length']);
+    const body = await readCappedBody(
+      data,
+      this.options.jsonLimitBytes,
+      Number.isFinite(declared) ? declared : undefined,
+    );
+    const secrets = [this.options.appSecret, ...SECRET_PARAMS.map((name) => request.query?.[name])];
+    return parseJsonReply<T>(request.path, status, body.toString('utf8'), (text) =>
+      scrubSecrets(text, secrets),
+    );
+  }
+
+  private fileOf(path: string, answer: Answer): WeChatDownload {
+    const { status } = answer.response;
+    if (status !== 200) {
+      answer.response.data.destroy();
+      throw new WeChatTransportError(path, `HTTP ${status}`, status);
+    }
+    return this.asDownload(path, answer);
+  }
+
+  private asDownload(path: string, { response, host, startedAt }: Answer): WeChatDownload {
+    const { download } = this.options;
+    const { idleTimeoutMs, deadlineMs } = download;
+    const stream = new GuardedDownload(response.data, {
+      idleTimeoutMs,
+      deadlineAt: deadlineMs === undefined ? undefined : startedAt + deadlineMs,
+      stop: this.shutdown.signal,
+      toError: (stop, cause) => downloadFailure(stop, cause, { path, host, download }),
+    });
+    const length = Number(response.headers['content-length']);
+    return {
+      stream,
+      contentType: String(response.headers['content-type'] ?? ''),
+      filename: downloadFilename(response.headers['content-disposition'] as string | undefined),
+      contentLength: Number.isFinite(length) ? length : undefined,
+    };
+  }
+
+  /** The typed error for whatever ended a request; the library's own errors pass as they are. */
+  private failure(error: unknown, at: FailurePoint): Error {
+    const { path, host, status, deadline } = at;
+    if (
+      error instanceof WeChatApiError ||
+      error instanceof WeChatTransportError ||
+      error instanceof WeChatArgumentError
+    ) {
+      return error;
+    }
+    if (this.shutdown.signal.aborted) return shutDown(path);
+    if (deadline.timedOut) {
+      const problem = `no whole answer from ${host} within ${deadline.ms} ms (option httpTimeoutMs)`;
+      return new WeChatTransportError(path, problem, status, 'ECONNABORTED', 'timeout');
+    }
+    if (error instanceof BodyTooLargeError) {
+      const problem =
+        `the answer from ${host} is larger than ${error.limitBytes} bytes ` +
+        '(option jsonLimitBytes); the rest was not read';
+      return new WeChatTransportError(path, problem, status, undefined, 'too-large');
+    }
+    const code = (error as AxiosError).code ?? 'ERR_NETWORK';
+    if (status !== undefined) {
+      const problem = `the answer from ${host} broke off (${code})`;
+      return new WeChatTransportError(path, problem, status, code, 'cut-off');
+    }
+    return new WeChatTransportError(path, `no answer from ${host} (${code})`, undefined, code);
+  }
+}
+
+/** Where a request failed: its path, the host, the status if headers came, and its deadline. */
+interface FailurePoint {
+  path: string;
+  host: string;
+  status?: number;
+  deadline: CallDeadline;
+}
+
+/**
+ * An upload as it is sent. Its time is the uploader's (a large file on a slow link): each chunk
+ * the connection takes gives the deadline its whole time again, and so does the body's end, so
+ * the answer gets `httpTimeoutMs` of its own. An upstream that stops taking the body still times
+ * out.
+ */
+function paced(body: Readable, deadline: CallDeadline): Readable {
+  const sent = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      deadline.restart();
+      callback(null, chunk);
+    },
+    flush(callback) {
+      deadline.restart();
+      callback();
+    },
+  });
+  // Either side failing fails both: the request sees the file's error, the file is closed.
+  pipeline(body, sent, () => undefined);
+  return sent;
+}
+
+/** The URL's `host[:port]` (never its credentials), for messages. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(not a URL)';
   }
 }
 
@@ -253,38 +437,47 @@ function shutDown(path: string): WeChatTransportError {
   );
 }
 
+/** The error a download's stream fails with. */
+function downloadFailure(
+  stop: DownloadStop,
+  cause: unknown,
+  at: { path: string; host: string; download: ResolvedWeChatOptions['download'] },
+): WeChatTransportError {
+  const { path, host, download } = at;
+  const failed = (problem: string, code: string | undefined, failure: WeChatTransportFailure) =>
+    new WeChatTransportError(path, problem, 200, code, failure);
+  switch (stop) {
+    case 'idle':
+      return failed(
+        `the download from ${host} sent nothing for ${download.idleTimeoutMs} ms ` +
+          '(option download.idleTimeoutMs)',
+        'ECONNABORTED',
+        'timeout',
+      );
+    case 'deadline':
+      return failed(
+        `the download from ${host} did not finish within ${download.deadlineMs} ms ` +
+          '(option download.deadlineMs)',
+        'ECONNABORTED',
+        'timeout',
+      );
+    case 'shut-down':
+      return failed('the WeChat module has shut down', 'ERR_SHUT_DOWN', 'shut-down');
+    case 'cut-off': {
+      const code = (cause as { code?: string } | undefined)?.code ?? 'ERR_NETWORK';
+      return failed(`the download from ${host} broke off (${code})`, code, 'cut-off');
+    }
+  }
+}
+
 function isRetryable(error: unknown, idempotent: boolean): boolean {
   if (error instanceof WeChatApiError) return error.errcode === ERRCODE.SYSTEM_BUSY;
-  if (error instanceof WeChatTransportError) {
-    return idempotent && (error.isConnectionFailure || (error.status ?? 0) >= 500);
-  }
-  return false;
-}
-
-async function readSmall(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON_ERROR_BYTES) {
-      stream.destroy();
-      break;
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function asDownload(response: AxiosResponse<Readable>): WeChatDownload {
-  const length = Number(response.headers['content-length']);
-  return {
-    stream: response.data,
-    contentType: String(response.headers['content-type'] ?? ''),
-    filename: filenameOf(String(response.headers['content-disposition'] ?? '')),
-    contentLength: Number.isFinite(length) ? length : undefined,
-  };
-}
-
-function filenameOf(disposition: string): string | undefined {
-  return /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  if (!(error instanceof WeChatTransportError) || !idempotent) return false;
+  // A timeout or a cut-off answer of an idempotent call is tried again, as a lost connection is.
+  return (
+    error.isConnectionFailure ||
+    (error.status ?? 0) >= 500 ||
+    error.failure === 'timeout' ||
+    error.failure === 'cut-off'
+  );
 }

@@ -1,3 +1,4 @@
+import { parseUrlAllowEntry } from '../http/url-allow-list.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
 
 // Checks of single option values; each throws WeChatOptionsError naming the option, never its value.
@@ -56,4 +57,20 @@ export function routePath(name: string, value: unknown, example: string): string
     throw new WeChatOptionsError(name, `must be an absolute path such as ${example}`);
   }
   return value;
+}
+
+/** An allow-list of where URLs from WeChat's answers may lead (see `parseUrlAllowEntry`). */
+export function urlAllowList(name: string, value: unknown, fallback: readonly string[]): string[] {
+  if (value === undefined) return [...fallback];
+  if (!Array.isArray(value)) {
+    throw new WeChatOptionsError(name, 'must be an array of entries such as "*.qq.com"');
+  }
+  return value.map((entry: unknown, i) => {
+    try {
+      parseUrlAllowEntry(entry);
+    } catch (error) {
+      throw new WeChatOptionsError(`${name}[${i}]`, (error as Error).message);
+    }
+    return (entry as string).trim();
+  });
 }

@@ -6,7 +6,15 @@ import {
 } from './wechat-module-options.interface.js';
 import { DEFAULT_CALLBACK_PATH, WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
-import { baseUrl, booleanOr, integerIn, requiredString, routePath } from './option-values.js';
+import {
+  baseUrl,
+  booleanOr,
+  integerIn,
+  requiredString,
+  routePath,
+  urlAllowList,
+} from './option-values.js';
+import { DEFAULT_URL_ALLOW_LIST } from '../http/url-allow-list.js';
 import { resolvePush } from './resolve-push-options.js';
 
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
@@ -14,6 +22,7 @@ const DEFAULT_FALLBACK_API_BASE_URLS = ['https://api2.weixin.qq.com'];
 const DEFAULT_OPEN_BASE_URL = 'https://open.weixin.qq.com';
 const DEFAULT_MP_BASE_URL = 'https://mp.weixin.qq.com';
 const MIN_SESSION_SECRET_BYTES = 32;
+const MIB = 1024 * 1024;
 
 /** Validates the options given to `WeChatModule` and fills in the defaults. */
 export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWeChatOptions {
@@ -72,12 +81,29 @@ export function resolveOptions(raw: WeChatModuleOptions | undefined): ResolvedWe
       baseDelayMs: integerIn('retry.baseDelayMs', raw.retry?.baseDelayMs, 1000, 0, 60_000),
     },
     httpTimeoutMs: integerIn('httpTimeoutMs', raw.httpTimeoutMs, 10_000, 1, 120_000),
+    jsonLimitBytes: integerIn('jsonLimitBytes', raw.jsonLimitBytes, 4 * MIB, 1024, 256 * MIB),
+    download: resolveDownload(raw.download ?? {}),
     shutdownGraceMs: integerIn('shutdownGraceMs', raw.shutdownGraceMs, 5000, 0, 120_000),
     redis: raw.redis && resolveRedis(raw.redis),
     store: raw.store,
     clock: resolveClock(raw.clock),
     oauth,
     push: raw.push && resolvePush(raw.push, oauth?.callbackPath),
+  };
+}
+
+function resolveDownload(download: NonNullable<WeChatModuleOptions['download']>) {
+  return {
+    idleTimeoutMs: integerIn('download.idleTimeoutMs', download.idleTimeoutMs, 10_000, 1, 600_000),
+    deadlineMs:
+      download.deadlineMs === undefined
+        ? undefined
+        : integerIn('download.deadlineMs', download.deadlineMs, 0, 1, 86_400_000),
+    urlAllowList: urlAllowList(
+      'download.urlAllowList',
+      download.urlAllowList,
+      DEFAULT_URL_ALLOW_LIST,
+    ),
   };
 }
 

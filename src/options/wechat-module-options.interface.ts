@@ -40,8 +40,28 @@ export interface WeChatModuleOptions {
     /** First backoff delay, doubled each retry (with jitter); default 1000. */
     baseDelayMs?: number;
   };
-  /** Timeout of one HTTP request to WeChat; default 10000. */
+  /**
+   * Deadline of one HTTP request to WeChat, from connecting to the answer's last byte (a file
+   * download: to its headers; see `download`); default 10000. Retries each get their own.
+   */
   httpTimeoutMs?: number;
+  /** Largest JSON answer read, in bytes; a larger one fails at the limit, unread. Default 4 MiB. */
+  jsonLimitBytes?: number;
+  /** Files streamed from WeChat (media downloads, a video's `video_url`). */
+  download?: {
+    /** How long the file may send nothing while the stream is read; default 10000. */
+    idleTimeoutMs?: number;
+    /** Longest a whole download may take, from the request to the last byte; default none. */
+    deadlineMs?: number;
+    /**
+     * Where a URL from WeChat's answers (a video's `video_url`) may lead: entries
+     * `HOST[:PORT][/PATH-PREFIX]`, HOST a name, an IP address, `*.domain` or `*`. Only http(s),
+     * never with credentials; a loopback or private address only when an exact entry names the
+     * host. Default: WeChat's video CDN (any public address, path under `/vweixinp.tc.qq.com/`),
+     * `*.qq.com` and `*.qpic.cn`.
+     */
+    urlAllowList?: string[];
+  };
   /**
    * On shutdown, how long requests to WeChat in flight may finish before they are cut and their
    * retries dropped; default 5000.
@@ -189,6 +209,8 @@ export interface ResolvedWeChatOptions {
   };
   retry: { attempts: number; baseDelayMs: number };
   httpTimeoutMs: number;
+  jsonLimitBytes: number;
+  download: { idleTimeoutMs: number; deadlineMs?: number; urlAllowList: string[] };
   shutdownGraceMs: number;
   redis?: { url: string; keyPrefix: string; operationTimeoutMs: number; connectTimeoutMs: number };
   store?: CredentialStore;

@@ -45,7 +45,8 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
       );
     }
     // The lease must outlast the slowest fetch: every attempt timing out on every host, plus
-    // every backoff.
+    // every backoff. `httpTimeoutMs` bounds an attempt as a whole (connection, headers and body,
+    // however slowly it is drip-fed), so this is the worst case.
     const leaseMs =
       retry.attempts * apiBaseUrls.length * httpTimeoutMs +
       maxTotalBackoff(retry) +

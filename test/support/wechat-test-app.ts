@@ -19,6 +19,8 @@ export function emulatorOptions(
     httpTimeoutMs: 2000,
     ...overrides,
     token: { prefetch: false, ...overrides.token },
+    // The emulator serves a video's video_url itself, on loopback: named exactly, it is admitted.
+    download: { urlAllowList: [new URL(emulator.url).host], ...overrides.download },
   };
 }
 

@@ -1,23 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { type LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { JsSdkService, TokenService, WeChatApiClient, WeChatModule } from '../../src/index.js';
 import { TestClock, type WeChatEmulator } from '../../src/testing/index.js';
 import { APP_SECRET, emulatorOptions, startEmulator, waitFor } from '../support/wechat-test-app.js';
-
-class RecordingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...args: unknown[]) => this.record(args);
-  error = (...args: unknown[]) => this.record(args);
-  warn = (...args: unknown[]) => this.record(args);
-  debug = (...args: unknown[]) => this.record(args);
-  verbose = (...args: unknown[]) => this.record(args);
-  private record(args: unknown[]) {
-    this.lines.push(
-      args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : String(a))).join(' '),
-    );
-  }
-}
+import { RecordingLogger } from '../support/lines-logger.js';
 
 describe('secrets and tokens stay out of logs and errors', () => {
   let emulator: WeChatEmulator;

@@ -56,7 +56,8 @@ export class MediaClient {
 
   /**
    * Downloads a temporary medium as a stream (pipe it; it is not buffered). A video is answered
-   * by WeChat with a `video_url`, which is followed, so every type comes back as a stream.
+   * by WeChat with a `video_url`, which is followed when option `download.urlAllowList` admits it,
+   * so every type comes back as a stream. Every failure, the stream's included, is a typed error.
    */
   async downloadTemporary(mediaId: string): Promise<WeChatDownload> {
     if (typeof mediaId !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(mediaId)) {
@@ -70,6 +71,6 @@ export class MediaClient {
         'the answer is JSON without a file or video_url',
       );
     }
-    return this.api.downloadUrl(download.json.video_url);
+    return this.api.downloadUrl(download.json.video_url, 'video_url');
   }
 }

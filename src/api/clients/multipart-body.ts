@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { WeChatArgumentError } from '../wechat-api.error.js';
 
 /** A file to upload: a Buffer, a stream, or a function making a fresh stream (repeatable). */
 export interface UploadFile {
@@ -10,6 +11,10 @@ export interface UploadFile {
   /** Byte length of a stream body, if known: sent as Content-Length (else chunked). */
   size?: number;
 }
+
+// Would end the part's header line or its quoted filename: a header injection, refused.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_HEADER = /[\u0000-\u001f\u007f"]/;
 
 const TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
@@ -38,11 +43,11 @@ export class MultipartBody {
     field: string,
     private readonly file: UploadFile,
   ) {
-    const name = file.filename.replace(/["\r\n\\]/g, '_');
+    const name = headerText('file.filename', file.filename).replace(/\\/g, '_');
     const type =
-      file.contentType ??
-      TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ??
-      'application/octet-stream';
+      file.contentType === undefined
+        ? (TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream')
+        : headerText('file.contentType', file.contentType);
     this.head = Buffer.from(
       `--${this.boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\n` +
         `Content-Type: ${type}\r\n\r\n`,
@@ -87,4 +92,15 @@ export class MultipartBody {
   dispose(): void {
     if (this.file.body instanceof Readable) this.file.body.destroy();
   }
+}
+
+/** `value` as it may stand in a part's header: no CR, LF, other control character or quote. */
+function headerText(argument: string, value: unknown): string {
+  if (typeof value !== 'string' || UNSAFE_IN_HEADER.test(value)) {
+    throw new WeChatArgumentError(
+      argument,
+      'must be a string without quotes, CR, LF or other control characters',
+    );
+  }
+  return value;
 }

@@ -1,6 +1,7 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errorBody } from './wechat-error-body.js';
 
 /** What a route handler sees of a request. */
@@ -46,6 +47,11 @@ export interface EmulatorFault {
   delayMs?: number;
   /** Destroy the connection without answering (a network error for the client). */
   drop?: boolean;
+  /**
+   * Send the answer (the real one, or the fault's errcode or status) drip-fed: its headers at
+   * once, then its body one byte every `dripMs` (a file: one chunk every `dripMs`).
+   */
+  dripMs?: number;
   /** How many requests the fault applies to; default 1, `Infinity` for all. */
   times?: number;
 }
@@ -146,9 +152,10 @@ export class EmulatorRouter {
     }
     // A streaming route's body is still unread: drain it, so the client can finish sending.
     if ((fault?.status || fault?.errcode) && streamHandler) req.resume();
+    const dripMs = fault?.dripMs;
     if (fault?.status)
-      return send(res, fault.status, 'text/plain', `emulated HTTP ${fault.status}`);
-    if (fault?.errcode) return sendJson(res, errorBody(fault.errcode));
+      return send(res, fault.status, 'text/plain', `emulated HTTP ${fault.status}`, dripMs);
+    if (fault?.errcode) return sendJson(res, errorBody(fault.errcode), dripMs);
 
     const line = {
       method: req.method ?? 'GET',
@@ -160,7 +167,7 @@ export class EmulatorRouter {
     if (streamHandler) {
       const reply = await streamHandler({ ...line, stream: req });
       if (!req.readableEnded) req.resume();
-      return writeReply(res, reply);
+      return writeReply(res, reply, dripMs);
     }
 
     const handler =
@@ -179,10 +186,10 @@ export class EmulatorRouter {
       try {
         body = JSON.parse(rawBody.toString('utf8'));
       } catch {
-        return sendJson(res, errorBody(47001));
+        return sendJson(res, errorBody(47001), dripMs);
       }
     }
-    return writeReply(res, await handler({ ...line, body, rawBody }));
+    return writeReply(res, await handler({ ...line, body, rawBody }), dripMs);
   }
 
   private takeFault(path: string): EmulatorFault | undefined {
@@ -206,25 +213,54 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function writeReply(res: ServerResponse, reply: EmulatorReply): Promise<void> {
-  if (!isRaw(reply)) return sendJson(res, reply);
+async function writeReply(res: ServerResponse, reply: EmulatorReply, dripMs?: number) {
+  if (!isRaw(reply)) return sendJson(res, reply, dripMs);
   const { status, headers, body } = reply.raw;
   res.writeHead(status, headers);
-  if (!(body instanceof Readable)) {
+  return writeBody(res, body, dripMs);
+}
+
+function sendJson(res: ServerResponse, body: object, dripMs?: number) {
+  return send(res, 200, JSON_TYPE, JSON.stringify(body), dripMs);
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, dripMs?: number) {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  return writeBody(res, body, dripMs);
+}
+
+async function writeBody(
+  res: ServerResponse,
+  body: string | Buffer | Readable,
+  dripMs: number | undefined,
+): Promise<void> {
+  if (!(body instanceof Readable) && dripMs === undefined) {
     res.end(body);
     return;
   }
-  // A client that goes away mid-download is not an emulator error.
-  await pipeline(body, res).catch(() => res.destroy());
+  const source = dripMs === undefined ? (body as Readable) : drip(body, dripMs, res);
+  // A client that goes away mid-answer is not an emulator error.
+  await pipeline(source, res).catch(() => res.destroy());
 }
 
-function sendJson(res: ServerResponse, body: object): void {
-  send(res, 200, JSON_TYPE, JSON.stringify(body));
+/** `body` a byte (a stream: a chunk) at a time, `dripMs` apart; stops when the client goes. */
+function drip(body: string | Buffer | Readable, dripMs: number, res: ServerResponse): Readable {
+  const gone = new AbortController();
+  res.once('close', () => gone.abort());
+  const pieces = body instanceof Readable ? body : bytesOf(Buffer.from(body));
+  return Readable.from(
+    (async function* () {
+      for await (const piece of pieces) {
+        await sleep(dripMs, undefined, { signal: gone.signal });
+        yield piece as Buffer;
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-  res.end(body);
+function* bytesOf(body: Buffer): Generator<Buffer> {
+  for (let i = 0; i < body.length; i++) yield body.subarray(i, i + 1);
 }
 
 /** Waits `ms`; false as soon as the connection closes instead. */

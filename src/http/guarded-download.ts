@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+
+/** Why a guarded download ended before its last byte. */
+export type DownloadStop = 'idle' | 'deadline' | 'shut-down' | 'cut-off';
+
+export interface DownloadGuard {
+  /** Longest the source may send nothing while the reader waits for it. */
+  idleTimeoutMs: number;
+  /** Epoch ms by which the last byte must have arrived, if any. */
+  deadlineAt?: number;
+  /** The module's shutdown: the download is cut. */
+  stop: AbortSignal;
+  /** The error the stream fails with, whatever ended it early (`cause`: the source's error). */
+  toError(stop: DownloadStop, cause?: unknown): Error;
+}
+
+/**
+ * A download's body, read from `source` as the reader asks for it, that fails (with the error
+ * `guard.toError` makes) when the source idles past the idle timeout while the reader waits,
+ * when the deadline passes, when the module shuts down, or when the source breaks off. A reader
+ * that pauses is not idling: the idle clock runs only while the reader wants more.
+ */
+export class GuardedDownload extends Readable {
+  private idleTimer?: NodeJS.Timeout;
+  private deadlineTimer?: NodeJS.Timeout;
+  private settled = false;
+  // At shutdown a stream nobody listens to (nobody reads) is closed quietly: an error event
+  // without a listener would crash the app on its way out.
+  private readonly onStop = () =>
+    this.listenerCount('error') > 0 ? this.fail('shut-down') : this.destroy();
+
+  constructor(
+    private readonly source: Readable,
+    private readonly guard: DownloadGuard,
+  ) {
+    super();
+    source.on('data', (chunk: Buffer) => this.forward(chunk));
+    source.on('end', () => this.finish());
+    source.on('error', (cause) => this.fail('cut-off', cause));
+    source.on('close', () => this.fail('cut-off', new Error('the connection closed mid-body')));
+    source.pause();
+    if (guard.deadlineAt !== undefined) {
+      this.deadlineTimer = setTimeout(
+        () => this.fail('deadline'),
+        Math.max(0, guard.deadlineAt - Date.now()),
+      );
+      this.deadlineTimer.unref();
+    }
+    if (guard.stop.aborted) this.onStop();
+    else guard.stop.addEventListener('abort', this.onStop, { once: true });
+  }
+
+  override _read(): void {
+    if (this.settled) return;
+    this.restartIdle();
+    this.source.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.settle();
+    this.source.destroy();
+    callback(error);
+  }
+
+  private forward(chunk: Buffer): void {
+    if (this.settled) return;
+    if (this.push(chunk)) {
+      this.restartIdle();
+    } else {
+      // The reader has enough for now: the source waits, and so does the idle clock.
+      this.source.pause();
+      clearTimeout(this.idleTimer);
+    }
+  }
+
+  private finish(): void {
+    if (this.settled) return;
+    this.settle();
+    this.push(null);
+  }
+
+  private fail(stop: DownloadStop, cause?: unknown): void {
+    if (this.settled) return;
+    this.settle();
+    this.destroy(this.guard.toError(stop, cause));
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.deadlineTimer);
+    this.guard.stop.removeEventListener('abort', this.onStop);
+  }
+
+  private restartIdle(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.fail('idle'), this.guard.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+}
