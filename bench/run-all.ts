@@ -6,6 +6,7 @@ import { benchPushCluster } from './push-cluster.bench.js';
 import { benchPushEndpoint } from './push-endpoint.bench.js';
 import { benchRedisVersusMemory } from './redis-vs-memory.bench.js';
 import { benchTokenHotPath } from './token-hot-path.bench.js';
+import { benchUnauthenticatedFlood } from './unauthenticated-flood.bench.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['Token hot path', benchTokenHotPath],
@@ -13,6 +14,7 @@ const benches: [string, () => Promise<void>][] = [
   ['Cluster: processes x concurrency on one Redis', benchClusterFetches],
   ['Redis store versus memory only', benchRedisVersusMemory],
   ['@WeChatAuth() route versus the bare handler', benchAuthGuard],
+  ['100,000 requests without a session: what they leave behind', benchUnauthenticatedFlood],
   ['WeChatApiClient versus raw axios', benchApiClient],
   ['Push endpoint: safe versus plain mode, and versus the wechat package', benchPushEndpoint],
   ['Push cluster: every try to every process, and the cost of the shared dedupe', benchPushCluster],

@@ -79,6 +79,7 @@ export { OAuthService } from './oauth/oauth.service.js';
 export { WeChatAuth } from './oauth/wechat-auth.decorator.js';
 export { WeChatUser } from './oauth/wechat-user.decorator.js';
 export { WeChatAuthGuard } from './oauth/wechat-auth.guard.js';
+export { WeChatSessions } from './oauth/wechat-sessions.js';
 export {
   WeChatAuthRedirectException,
   WeChatAuthRequiredException,

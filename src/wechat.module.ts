@@ -25,6 +25,7 @@ import { agreeWithMountedRoute, mountPathOf, withMountedRoute } from './options/
 import { OAuthStateKeeper } from './oauth/oauth-state.keeper.js';
 import { OAuthService } from './oauth/oauth.service.js';
 import { WeChatAuthenticator } from './oauth/web-authenticator.js';
+import { WeChatSessions } from './oauth/wechat-sessions.js';
 import { PushBodyCapture } from './push/push-body.capture.js';
 import { PUSH_ENDPOINT_MOUNT, PUSH_ENDPOINT_ROUTE } from './push/push-endpoint.mount.js';
 import { PushHandlerExplorer } from './push/push-handler.explorer.js';
@@ -71,6 +72,7 @@ const TYPED_CLIENTS = [
     OAuthService,
     OAuthStateKeeper,
     WeChatAuthenticator,
+    WeChatSessions,
     PushReceiver,
     PushHandlerExplorer,
     PushBodyCapture,
@@ -84,6 +86,7 @@ const TYPED_CLIENTS = [
     JsSdkService,
     OAuthService,
     WeChatAuthenticator,
+    WeChatSessions,
     ...TYPED_CLIENTS,
   ],
 })

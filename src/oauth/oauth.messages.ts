@@ -4,7 +4,6 @@ export const OAUTH_MESSAGES = {
   noBrowserBinding:
     'This sign-in was not started in this browser, or cookies are blocked. Please start again.',
   unknownState: 'This sign-in link has expired or was already used. Please start again.',
-  otherBrowser: 'This sign-in was started in another browser. Please start again here.',
   declined: 'You declined the WeChat authorization, so you are not signed in.',
   malformedCode: 'The sign-in code is malformed. Please start again.',
   badCode: 'The sign-in code is invalid, expired or was already used. Please start again.',

@@ -1,34 +1,47 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
+import { CookieSigner } from './cookie-signer.js';
 import { isWebScope, type WeChatAuthUser } from './oauth.types.js';
 
-const VERSION = 'v1';
-const MAX_COOKIE_LENGTH = 4096;
+// Browsers drop a cookie past 4096 bytes (name, value and attributes): the guard would then send
+// the user to sign in again, for ever. The value stays well under.
+export const MAX_SESSION_COOKIE_VALUE = 3600;
 const MAX_CACHED = 10_000;
+// WeChat nicknames are short and its profile strings empty since 2021-10-20; anything longer is
+// cut (nickname, places) or dropped (an avatar URL that is not a plain https URL of sane length).
+const MAX_TEXT = 64;
+const MAX_AVATAR_URL = 512;
 
 /**
  * The session cookie: `v1.<payload>.<signature>`, the payload base64url JSON of the user and an
- * expiry, signed with HMAC-SHA256 under `sessionSecret`. It carries no WeChat token.
+ * expiry, signed with HMAC-SHA256 under `sessionSecret` (the first of a list signs, all verify).
+ * It carries no WeChat token.
  */
 export class SessionCodec {
   // Cookies already verified, so a returning browser costs a map lookup, not an HMAC.
   private readonly verified = new Map<string, { user: WeChatAuthUser; expiresAt: number }>();
+  private readonly signer: CookieSigner;
 
   constructor(
-    private readonly secret: string,
+    secrets: string | readonly string[],
     private readonly clock: WeChatClock = systemClock,
-  ) {}
+  ) {
+    this.signer = new CookieSigner('v1', typeof secrets === 'string' ? [secrets] : secrets);
+  }
 
-  encode(user: WeChatAuthUser, maxAgeSeconds: number): string {
-    const payload = Buffer.from(
-      JSON.stringify({ user, exp: Math.floor(this.clock.now() / 1000) + maxAgeSeconds }),
-    ).toString('base64url');
-    return `${VERSION}.${payload}.${this.sign(payload)}`;
+  /** The cookie value of `user`, its profile trimmed to fit; undefined if even that is too big. */
+  encode(user: WeChatAuthUser, maxAgeSeconds: number): string | undefined {
+    const exp = Math.floor(this.clock.now() / 1000) + maxAgeSeconds;
+    for (const candidate of [trimmed(user), withoutProfile(user)]) {
+      const payload = Buffer.from(JSON.stringify({ user: candidate, exp })).toString('base64url');
+      const cookie = this.signer.sign(payload);
+      if (cookie.length <= MAX_SESSION_COOKIE_VALUE) return cookie;
+    }
+    return undefined;
   }
 
   /** The user of a genuine, unexpired cookie; undefined for anything else. */
   decode(cookie: string | undefined): WeChatAuthUser | undefined {
-    if (!cookie || cookie.length > MAX_COOKIE_LENGTH) return undefined;
+    if (!cookie || cookie.length > MAX_SESSION_COOKIE_VALUE) return undefined;
     const cached = this.verified.get(cookie);
     if (cached) {
       if (cached.expiresAt > this.clock.now()) return copyOf(cached.user);
@@ -42,11 +55,8 @@ export class SessionCodec {
   }
 
   private verify(cookie: string): { user: WeChatAuthUser; expiresAt: number } | undefined {
-    const [version, payload, signature, extra] = cookie.split('.');
-    if (version !== VERSION || !payload || !signature || extra !== undefined) return undefined;
-    const expected = Buffer.from(this.sign(payload));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const payload = this.signer.open(cookie);
+    if (!payload) return undefined;
     try {
       const { user, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
         user: WeChatAuthUser;
@@ -59,10 +69,36 @@ export class SessionCodec {
       return undefined;
     }
   }
+}
 
-  private sign(payload: string): string {
-    return createHmac('sha256', this.secret).update(`${VERSION}.${payload}`).digest('base64url');
-  }
+function trimmed(user: WeChatAuthUser): WeChatAuthUser {
+  const info = user.userInfo;
+  if (!info) return user;
+  const avatar = info.headimgurl;
+  const saneAvatar =
+    typeof avatar === 'string' && avatar.length <= MAX_AVATAR_URL && /^https?:\/\//.test(avatar);
+  return {
+    ...user,
+    userInfo: {
+      nickname: cut(info.nickname),
+      sex: info.sex,
+      province: cut(info.province),
+      city: cut(info.city),
+      country: cut(info.country),
+      headimgurl: saneAvatar ? avatar : '',
+    },
+  };
+}
+
+function withoutProfile({ userInfo: _dropped, ...user }: WeChatAuthUser): WeChatAuthUser {
+  return user;
+}
+
+// By code points, so a cut never splits a character (emoji nicknames are common).
+function cut(text: unknown): string {
+  if (typeof text !== 'string') return '';
+  const points = Array.from(text);
+  return points.length <= MAX_TEXT ? text : points.slice(0, MAX_TEXT).join('');
 }
 
 // Each request gets its own copy: a handler changing its user must not change the next request's.

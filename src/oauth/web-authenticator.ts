@@ -10,7 +10,6 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { parseCookie } from 'cookie';
 import { ERRCODE } from '../api/errcodes.js';
 import { WeChatApiError } from '../api/wechat-api.error.js';
-import { randomAlphanumeric } from '../common/random-alphanumeric.js';
 import {
   type ResolvedOAuthOptions,
   type ResolvedWeChatOptions,
@@ -21,6 +20,7 @@ import { OAuthService } from './oauth.service.js';
 import { type WebScope, type WeChatAuthUser } from './oauth.types.js';
 import { OAuthStateKeeper } from './oauth-state.keeper.js';
 import { safeReturnPath } from './return-path.js';
+import { PendingAuthorizations } from './pending-authorizations.js';
 import { SessionCodec } from './session-codec.js';
 import { setCookie } from './set-cookie.js';
 
@@ -32,7 +32,9 @@ export interface AuthRequest {
 }
 
 const STATE = /^[A-Za-z0-9]{1,128}$/;
-const BROWSER_ID = /^[A-Za-z0-9]{32}$/;
+// Node refuses headers past --max-http-header-size (16 KB by default): anything it lets through
+// is read, so a browser with many cookies can still sign in.
+const MAX_COOKIE_HEADER = 65_536;
 const CODE = /^[A-Za-z0-9_-]{1,512}$/;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 // Errcodes of the code exchange that mean "this code is no good": the user starts again.
@@ -52,6 +54,7 @@ export class WeChatAuthenticator {
   private readonly logger = new Logger('WeChat:oauth');
   private readonly config?: ResolvedOAuthOptions;
   private readonly sessions?: SessionCodec;
+  private readonly pending?: PendingAuthorizations;
 
   constructor(
     @Inject(WECHAT_OPTIONS) options: ResolvedWeChatOptions,
@@ -60,7 +63,9 @@ export class WeChatAuthenticator {
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.config = options.oauth;
-    this.sessions = options.oauth && new SessionCodec(options.oauth.sessionSecret, options.clock);
+    const secrets = options.oauth?.sessionSecrets;
+    this.sessions = secrets && new SessionCodec(secrets, options.clock);
+    this.pending = secrets && new PendingAuthorizations(secrets, options.clock);
   }
 
   get enabled(): boolean {
@@ -74,7 +79,18 @@ export class WeChatAuthenticator {
   /** The user of a valid session cookie, or undefined. */
   userFrom(request: AuthRequest): WeChatAuthUser | undefined {
     const config = this.requireConfig();
-    return this.sessions!.decode(this.cookies(request)[config.cookie.name]);
+    return this.sessions!.decode(
+      this.cookies(request)[this.cookieName(request, config.cookie.name)],
+    );
+  }
+
+  /** Signs this browser out: its session cookie is cleared (other browsers keep theirs). */
+  signOut(request: AuthRequest, response: unknown): void {
+    const config = this.requireConfig();
+    this.setCookie(request, response, config.cookie.name, '', {
+      sameSite: config.cookie.sameSite,
+      maxAge: 0,
+    });
   }
 
   /**
@@ -89,23 +105,23 @@ export class WeChatAuthenticator {
     { scope, returnTo }: { scope: WebScope; returnTo: 'request' | 'referer' },
   ): Promise<string> {
     const config = this.requireConfig();
-    const existing = this.cookies(request)[this.bindingCookie];
-    const browserId = existing && BROWSER_ID.test(existing) ? existing : randomAlphanumeric(32);
     const returnPath =
       returnTo === 'request'
         ? (safeReturnPath(this.adapterHost.httpAdapter.getRequestUrl(request)) ?? '/')
         : this.refererPath(request);
-    const state = await this.states.issue({ browserId, returnTo: returnPath, scope });
+    const live = this.pendingOf(request).filter((entry) => this.pending!.isLive(entry));
+    const { state, entries } = this.pending!.start(live, {
+      returnTo: returnPath,
+      scope,
+      ttlMs: config.stateTtlSeconds * 1000,
+    });
     const authorizeUrl = this.oauth.authorizeUrl({
       redirectUri: this.origin(request) + config.callbackPath,
       scope,
       state,
     });
-    setCookie(this.adapterHost.httpAdapter, response, this.bindingCookie, browserId, {
-      httpOnly: true,
+    this.setCookie(request, response, this.pendingCookie, this.pending!.write(entries) ?? '', {
       sameSite: 'lax',
-      secure: this.secure(request),
-      path: '/',
       maxAge: config.stateTtlSeconds,
     });
     return authorizeUrl;
@@ -122,29 +138,32 @@ export class WeChatAuthenticator {
     if (typeof state !== 'string' || !STATE.test(state)) {
       throw new BadRequestException(OAUTH_MESSAGES.malformedState);
     }
-    const browserId = this.cookies(request)[this.bindingCookie];
-    if (!browserId || !BROWSER_ID.test(browserId)) {
-      throw new BadRequestException(OAUTH_MESSAGES.noBrowserBinding);
+    const started = this.pendingOf(request);
+    if (started.length === 0) throw new BadRequestException(OAUTH_MESSAGES.noBrowserBinding);
+    const pending = started.find((entry) => entry.state === state);
+    if (!pending || !this.pending!.isLive(pending)) {
+      throw new BadRequestException(OAUTH_MESSAGES.unknownState);
     }
-    const pending = await this.states.consume(state);
-    if (!pending) throw new BadRequestException(OAUTH_MESSAGES.unknownState);
-    if (pending.browserId !== browserId) throw new BadRequestException(OAUTH_MESSAGES.otherBrowser);
-    if (code === undefined || code === '') throw new ForbiddenException(OAUTH_MESSAGES.declined);
-    if (typeof code !== 'string' || !CODE.test(code)) {
+    const declined = code === undefined || code === '';
+    if (!declined && (typeof code !== 'string' || !CODE.test(code))) {
       throw new BadRequestException(OAUTH_MESSAGES.malformedCode);
     }
+    // Spent only now that every check has passed: nobody else can spend this browser's state.
+    // (It stays in the cookie until it expires or newer sign-ins push it out; spent, it is dead.)
+    if (!(await this.states.spend(state, pending.expiresAt))) {
+      throw new BadRequestException(OAUTH_MESSAGES.unknownState);
+    }
+    if (declined) throw new ForbiddenException(OAUTH_MESSAGES.declined);
 
-    const user = await this.signIn(code, pending.scope);
-    const adapter = this.adapterHost.httpAdapter;
+    const user = await this.signIn(code as string, pending.scope);
     const { name, sameSite, maxAgeSeconds } = config.cookie;
-    setCookie(adapter, response, name, this.sessions!.encode(user, maxAgeSeconds), {
-      httpOnly: true,
-      sameSite,
-      secure: this.secure(request),
-      path: '/',
-      maxAge: maxAgeSeconds,
-    });
-    adapter.redirect(response, 302, safeReturnPath(pending.returnTo) ?? '/');
+    const session = this.sessions!.encode(user, maxAgeSeconds);
+    if (!session) {
+      this.logger.warn('Web authorization failed: the session does not fit in a cookie');
+      throw new BadGatewayException(OAUTH_MESSAGES.upstream);
+    }
+    this.setCookie(request, response, name, session, { sameSite, maxAge: maxAgeSeconds });
+    this.adapterHost.httpAdapter.redirect(response, 302, safeReturnPath(pending.returnTo) ?? '/');
   }
 
   private async signIn(code: string, scope: WebScope): Promise<WeChatAuthUser> {
@@ -178,13 +197,42 @@ export class WeChatAuthenticator {
     return this.config;
   }
 
-  private get bindingCookie(): string {
+  private get pendingCookie(): string {
     return `${this.requireConfig().cookie.name}_oauth`;
+  }
+
+  private pendingOf(request: AuthRequest) {
+    return this.pending!.read(this.cookies(request)[this.cookieName(request, this.pendingCookie)]);
+  }
+
+  /**
+   * Over https (path `/`, no Domain) a cookie is named `__Host-<name>`: the browser then takes it
+   * only from this very host over https, so a sibling subdomain cannot plant one (login CSRF).
+   */
+  private cookieName(request: AuthRequest, name: string): string {
+    return this.secure(request) ? `__Host-${name}` : name;
+  }
+
+  private setCookie(
+    request: AuthRequest,
+    response: unknown,
+    name: string,
+    value: string,
+    { sameSite, maxAge }: { sameSite: 'lax' | 'strict' | 'none'; maxAge: number },
+  ): void {
+    const secure = this.secure(request);
+    setCookie(this.adapterHost.httpAdapter, response, this.cookieName(request, name), value, {
+      httpOnly: true,
+      sameSite,
+      secure,
+      path: '/',
+      maxAge,
+    });
   }
 
   private cookies(request: AuthRequest): Record<string, string | undefined> {
     const header = request.headers.cookie;
-    if (typeof header !== 'string' || header.length > 8192) return {};
+    if (typeof header !== 'string' || header.length > MAX_COOKIE_HEADER) return {};
     try {
       return parseCookie(header);
     } catch {

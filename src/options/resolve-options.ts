@@ -149,11 +149,19 @@ function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
 }
 
 function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): ResolvedOAuthOptions {
-  const secret = oauth.sessionSecret;
-  if (typeof secret !== 'string' || Buffer.byteLength(secret) < MIN_SESSION_SECRET_BYTES) {
+  const given: unknown = oauth.sessionSecret;
+  const secrets = typeof given === 'string' ? [given] : given;
+  const valid =
+    Array.isArray(secrets) &&
+    secrets.length > 0 &&
+    secrets.every(
+      (secret) =>
+        typeof secret === 'string' && Buffer.byteLength(secret) >= MIN_SESSION_SECRET_BYTES,
+    );
+  if (!valid) {
     throw new WeChatOptionsError(
       'oauth.sessionSecret',
-      `must be a string of at least ${MIN_SESSION_SECRET_BYTES} bytes (for example 32 random bytes, hex-encoded)`,
+      `must be a string of at least ${MIN_SESSION_SECRET_BYTES} bytes (for example 32 random bytes, hex-encoded), or a non-empty list of such strings (the first signs)`,
     );
   }
   const callbackPath = routePath(
@@ -186,7 +194,7 @@ function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): Resolve
   return {
     callbackPath,
     defaultScope,
-    sessionSecret: secret,
+    sessionSecrets: [...(secrets as string[])],
     publicUrl:
       oauth.publicUrl === undefined ? undefined : baseUrl('oauth.publicUrl', oauth.publicUrl),
     cookie: {

@@ -93,8 +93,12 @@ export interface WeChatModuleOptions {
     callbackPath?: string;
     /** Scope of `@WeChatAuth()` without one; default `snsapi_base`. */
     defaultScope?: WebScope;
-    /** Signs the session cookie: at least 32 bytes, secret, the same on every instance. */
-    sessionSecret: string;
+    /**
+     * Signs the session cookie: at least 32 bytes, secret, the same on every instance. A list
+     * rotates it: the first signs, every one verifies (`[newSecret, oldSecret]`, until the old
+     * one's cookies have expired), so nobody is signed out.
+     */
+    sessionSecret: string | readonly string[];
     /**
      * The app's public origin (`https://app.example.com`) for the `redirect_uri`; default: taken
      * from the request's protocol and Host header. Set it behind a proxy.
@@ -182,7 +186,8 @@ export type WebScope = 'snsapi_base' | 'snsapi_userinfo';
 export interface ResolvedOAuthOptions {
   callbackPath: string;
   defaultScope: WebScope;
-  sessionSecret: string;
+  /** The first signs; all verify. */
+  sessionSecrets: readonly string[];
   publicUrl?: string;
   cookie: {
     name: string;

@@ -202,7 +202,7 @@ describe.each(PLATFORMS)(
         const expired = new SessionCodec(SESSION_SECRET).encode(
           { openid: 'o_alice_0001', scope: 'snsapi_base' },
           -10,
-        );
+        )!;
         browser.setCookie(host(), 'wechat_session', expired);
         expect((await browser.get(`${appUrl}/me`)).status).toBe(302);
       });
@@ -212,7 +212,7 @@ describe.each(PLATFORMS)(
         const foreign = new SessionCodec('another-secret-of-at-least-32-bytes!!').encode(
           { openid: 'o_alice_0001', scope: 'snsapi_base' },
           3600,
-        );
+        )!;
         browser.setCookie(host(), 'wechat_session', foreign);
         expect((await browser.get(`${appUrl}/me`)).status).toBe(302);
       });

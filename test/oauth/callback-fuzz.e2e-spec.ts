@@ -34,14 +34,27 @@ function hostile(): string {
   ])();
 }
 
-function hostileCookie(browserId: string): string {
+function hostileCookie(pendingCookie: string): string {
   const session = pick([
     () => `v1.${randomBytes(40).toString('base64url')}.${randomBytes(32).toString('base64url')}`,
     () =>
       `v1.${Buffer.from(JSON.stringify({ user: { openid: 'o_mallory', scope: 'snsapi_userinfo' }, exp: 9e9 })).toString('base64url')}.${randomBytes(32).toString('base64url')}`,
     () => printable(randomInt(0, 300)).replace(/;/g, ''),
   ])();
-  const binding = pick([browserId, chars(ALNUM, 32), printable(20).replace(/;/g, '')]);
+  const forgedPending = () => {
+    const [, payload] = pendingCookie.split('.');
+    const entries = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { state: string }[];
+    // The real entries with a state of the attacker's: the signature no longer matches.
+    const forged = entries.map((entry) => ({ ...entry, state: chars(ALNUM, 32) }));
+    return `p1.${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${pendingCookie.split('.')[2]}`;
+  };
+  const binding = pick([
+    () => pendingCookie,
+    forgedPending,
+    () => `p1.${randomBytes(60).toString('base64url')}.${randomBytes(32).toString('base64url')}`,
+    () => chars(ALNUM, 32),
+    () => printable(20).replace(/;/g, ''),
+  ])();
   return pick([
     '',
     `wechat_session=${session}`,
@@ -77,8 +90,8 @@ describe.each(PLATFORMS)('randomized hostile callbacks on %s', (platform) => {
     // A real browser binding, so that some requests carry a genuine cookie with a forged state.
     const real = new TestBrowser();
     await real.get(`${appUrl}/me`);
-    const browserId = real.cookie(new URL(appUrl).host, 'wechat_session_oauth')!;
-    expect(browserId).toMatch(/^[A-Za-z0-9]{32}$/);
+    const pendingCookie = real.cookie(new URL(appUrl).host, 'wechat_session_oauth')!;
+    expect(pendingCookie).toMatch(/^p1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
 
     const statuses = new Map<number, number>();
     const failures: string[] = [];
@@ -93,7 +106,7 @@ describe.each(PLATFORMS)('randomized hostile callbacks on %s', (platform) => {
           for (let i = 0; i < count; i++) params.append(name, hostile());
         }
         if (randomInt(10) === 0) params.append(hostile() || 'x', hostile());
-        const cookie = hostileCookie(browserId);
+        const cookie = hostileCookie(pendingCookie);
         const res = await fetch(`${appUrl}${CALLBACK}?${params}`, {
           redirect: 'manual',
           headers: {

@@ -69,8 +69,11 @@ describe.each(PLATFORMS)('a WeChatAuthGuard subclass on %s', (platform) => {
       code: 'WECHAT_SIGN_IN',
       signInUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/connect\/oauth2\/authorize\?/),
     });
-    // The state it carries is bound to this browser, as with the library's own answer.
-    expect(res.headers.getSetCookie().join()).toMatch(/wechat_session_oauth=[A-Za-z0-9]{32}/);
+    // The state it carries is bound to this browser (a cookie the server signs), as with the
+    // library's own answer.
+    expect(res.headers.getSetCookie().join()).toMatch(
+      /wechat_session_oauth=p1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43};/,
+    );
   });
 
   it('keeps the steps it does not override: a page load is redirected, a session passes', async () => {

@@ -176,10 +176,11 @@ describe.each(PLATFORMS)('web authorization on %s', (platform) => {
     });
     const first = await browser.get(`${appUrl}/me`);
     expect(new URL(first.location!).searchParams.get('redirect_uri')).toBe(`${appUrl}/auth/wx`);
-    expect(first.setCookies.join()).toMatch(/sid_oauth=.*Secure/i);
+    // Secure, path /, no Domain: the __Host- prefix, so no sibling subdomain can plant one.
+    expect(first.setCookies.join()).toMatch(/__Host-sid_oauth=.*Secure/i);
     const visits = await walk(first);
     const callback = visits.find((v) => v.url.startsWith(`${appUrl}/auth/wx`))!;
-    expect(callback.setCookies.find((c) => c.startsWith('sid='))).toMatch(/Secure/i);
+    expect(callback.setCookies.find((c) => c.startsWith('__Host-sid='))).toMatch(/Secure/i);
   });
 
   it('leaves public routes alone', async () => {

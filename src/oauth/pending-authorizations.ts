@@ -1,0 +1,84 @@
+import { type WeChatClock } from '../clock/wechat-clock.js';
+import { randomAlphanumeric } from '../common/random-alphanumeric.js';
+import { CookieSigner } from './cookie-signer.js';
+import { isWebScope, type WebScope } from './oauth.types.js';
+
+/** A sign-in this browser started: its `state`, where to return, the scope, its expiry (ms). */
+export interface PendingAuthorization {
+  state: string;
+  returnTo: string;
+  scope: WebScope;
+  expiresAt: number;
+}
+
+// Sign-ins started in other tabs survive a new one; the oldest give way past these bounds.
+const MAX_PENDING = 4;
+const MAX_COOKIE_VALUE_BYTES = 3500;
+// Longer return paths come back to `/` (one such entry still fits the cookie).
+const MAX_RETURN_PATH = 2048;
+
+/**
+ * The sign-ins a browser has started, kept in a cookie the server signs: nothing is stored on the
+ * server before the callback, so requests that never come back cost no storage, and a flood of
+ * them cannot push out a real user's pending sign-in (it lives in that user's own browser).
+ */
+export class PendingAuthorizations {
+  private readonly signer: CookieSigner;
+
+  constructor(
+    secrets: readonly string[],
+    private readonly clock: WeChatClock,
+  ) {
+    this.signer = new CookieSigner('p1', secrets);
+  }
+
+  /** The sign-ins of a genuine cookie (expired ones too: see `isLive`); [] for anything else. */
+  read(cookie: string | undefined): PendingAuthorization[] {
+    const payload = cookie && this.signer.open(cookie);
+    if (!payload) return [];
+    try {
+      const entries = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
+      if (!Array.isArray(entries)) return [];
+      return entries.filter((e): e is PendingAuthorization => isPendingAuthorization(e));
+    } catch {
+      return [];
+    }
+  }
+
+  /** A new sign-in with a fresh state, before the ones already pending. */
+  start(
+    pending: PendingAuthorization[],
+    { returnTo, scope, ttlMs }: { returnTo: string; scope: WebScope; ttlMs: number },
+  ): { state: string; entries: PendingAuthorization[] } {
+    const state = randomAlphanumeric(32);
+    const path = returnTo.length <= MAX_RETURN_PATH ? returnTo : '/';
+    const entry = { state, returnTo: path, scope, expiresAt: this.clock.now() + ttlMs };
+    return { state, entries: [entry, ...pending].slice(0, MAX_PENDING) };
+  }
+
+  /** The signed cookie value of `entries` (the oldest dropped until it fits), or undefined if none. */
+  write(entries: PendingAuthorization[]): string | undefined {
+    for (let kept = entries.length; kept > 0; kept--) {
+      const payload = Buffer.from(JSON.stringify(entries.slice(0, kept))).toString('base64url');
+      const value = this.signer.sign(payload);
+      if (value.length <= MAX_COOKIE_VALUE_BYTES) return value;
+    }
+    return undefined;
+  }
+
+  isLive(entry: PendingAuthorization): boolean {
+    return entry.expiresAt > this.clock.now();
+  }
+}
+
+function isPendingAuthorization(entry: unknown): entry is PendingAuthorization {
+  const e = entry as Partial<PendingAuthorization> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.state === 'string' &&
+    typeof e.returnTo === 'string' &&
+    isWebScope(e.scope) &&
+    typeof e.expiresAt === 'number'
+  );
+}
