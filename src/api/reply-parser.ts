@@ -23,11 +23,24 @@ export function parseJsonReply<T>(
   if (typeof body !== 'object' || body === null) {
     throw new WeChatTransportError(path, 'the answer is not a JSON object', status);
   }
-  const { errcode, errmsg } = body as { errcode?: unknown; errmsg?: unknown };
-  if (typeof errcode === 'number' && errcode !== 0) {
+  const { errcode: given, errmsg } = body as { errcode?: unknown; errmsg?: unknown };
+  const errcode = errcodeOf(given);
+  if (errcode === undefined) {
+    throw new WeChatTransportError(path, 'the answer has an errcode that is not a number', status);
+  }
+  if (errcode !== 0) {
     throw createWeChatError(errcode, typeof errmsg === 'string' ? scrub(errmsg) : '', path);
   }
   return body as T;
+}
+
+// WeChat sends a number; a proxy or a hostile upstream may send "40001": an error all the same.
+// Absent means success (most answers carry no errcode at all).
+function errcodeOf(errcode: unknown): number | undefined {
+  if (errcode === undefined || errcode === null) return 0;
+  if (typeof errcode === 'number' && Number.isInteger(errcode)) return errcode;
+  if (typeof errcode === 'string' && /^-?\d{1,9}$/.test(errcode)) return Number(errcode);
+  return undefined;
 }
 
 /** Content types WeChat uses for JSON (errors of media downloads come as text/plain too). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
+import { MemoryCredentialStore } from '../store/memory-credential-store.js';
 import { StoreRefusedError } from '../store/store-refused.error.js';
 import { WECHAT_OPTIONS } from '../wechat.constants.js';
 
@@ -12,10 +13,14 @@ import { WECHAT_OPTIONS } from '../wechat.constants.js';
  */
 @Injectable()
 export class OAuthStateKeeper {
+  private readonly refusedFallback: MemoryCredentialStore;
+
   constructor(
     @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
     @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
-  ) {}
+  ) {
+    this.refusedFallback = new MemoryCredentialStore(options.clock);
+  }
 
   /** True the first time `state` is spent; it is remembered until `expiresAt` (epoch ms). */
   async spend(state: string, expiresAt: number): Promise<boolean> {
@@ -23,10 +28,10 @@ export class OAuthStateKeeper {
     try {
       return (await this.store.acquireLock(this.key(state), ttlMs)) !== undefined;
     } catch (error) {
-      // A store refusing writes (full) cannot record it; the code it carries is single-use at
-      // WeChat, so a replay still signs nobody in.
-      if (error instanceof StoreRefusedError) return true;
-      throw error;
+      // A store refusing writes (full) cannot record it: this instance does, so a replay costs
+      // at most one code exchange per instance (the code itself is single-use at WeChat).
+      if (!(error instanceof StoreRefusedError)) throw error;
+      return (await this.refusedFallback.acquireLock(this.key(state), ttlMs)) !== undefined;
     }
   }
 

@@ -29,4 +29,15 @@ describe('MemoryCredentialStore', () => {
     expect(internals.counters.size).toBe(0);
     expect(await store.get('new1099')).toMatchObject({ value: 'v' });
   });
+
+  it('forgets leases that ran out unreleased (spent OAuth states) as writes go on', async () => {
+    const clock = new TestClock(1_000_000, { frozen: true });
+    const store = new MemoryCredentialStore(clock);
+    for (let i = 0; i < 1500; i++) await store.acquireLock(`spent${i}`, 10);
+    await clock.advance(20);
+    for (let i = 0; i < 1100; i++) await store.acquireLock(`held${i}`, 60_000);
+    const internals = store as unknown as { locks: Map<string, unknown> };
+    expect(internals.locks.size).toBeLessThanOrEqual(1100);
+    expect(await store.acquireLock('held1099', 60_000)).toBeUndefined();
+  });
 });

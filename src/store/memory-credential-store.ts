@@ -5,8 +5,9 @@ import { isNewerCredential } from './credential-order.js';
 import { KeyWaiters } from './key-waiters.js';
 
 const MAX_ENTRIES = 100_000;
-// Every this many writes, expired credentials and counters are swept: pushes write one of each
-// per message, so without it a long-running process would keep them all.
+// Every this many writes, expired credentials, counters and leases are swept: pushes write one
+// of each per message, and every completed sign-in leaves a lease (its spent state), so without
+// it a long-running process would keep them all.
 const SWEEP_EVERY_WRITES = 1024;
 
 /**
@@ -46,6 +47,7 @@ export class MemoryCredentialStore implements CredentialStore {
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
     const held = this.locks.get(key);
     if (held && held.until > this.clock.now()) return undefined;
+    this.noteWrite();
     const leaseId = randomUUID();
     this.locks.set(key, { leaseId, until: this.clock.now() + leaseMs });
     return leaseId;
@@ -105,6 +107,8 @@ export class MemoryCredentialStore implements CredentialStore {
       if (credential.expiresAt <= now) this.credentials.delete(key);
     }
     for (const [key, counter] of this.counters) if (counter.until <= now) this.counters.delete(key);
+    // Leases nobody releases: spent OAuth states, push claims of a process that died.
+    for (const [key, lock] of this.locks) if (lock.until <= now) this.locks.delete(key);
   }
 
   // Expired entries go first; if all are alive, the oldest go (a flood of unauthenticated

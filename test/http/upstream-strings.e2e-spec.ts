@@ -53,6 +53,17 @@ describe('strings from upstream', () => {
     await emulator.close();
   });
 
+  it.each([
+    ['"45009" (a string) as the error it names', '45009', { errcode: 45009 }],
+    ['"busy" (not a number) as a transport error', 'busy', { name: 'WeChatTransportError' }],
+  ])('takes an errcode of %s, never as success', async (_label, errcode, failure) => {
+    await moduleRef.get(TokenService).getAccessToken();
+    hostile['/cgi-bin/user/info'] = (_req, res) => sendJson(res, { errcode, errmsg: 'odd' });
+    await expect(
+      moduleRef.get(WeChatApiClient).get('/cgi-bin/user/info', { openid: 'o_alice_0001' }),
+    ).rejects.toMatchObject(failure);
+  });
+
   it('masks the access_token and the AppSecret an errmsg echoes, in errors and logs', async () => {
     hostile['/cgi-bin/token'] = (req, res) =>
       sendJson(res, { errcode: -1, errmsg: `busy, secret=${queryOf(req).get('secret')} ${RID}` });
