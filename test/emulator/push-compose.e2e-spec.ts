@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { WeChatEmulator } from '../../src/testing/index.js';
+import { TestClock, WeChatEmulator } from '../../src/testing/index.js';
 import { fetchAccessToken, getJson, OK_REPLY, postJson } from '../support/emulator-http.js';
 import { PushReceiver } from '../support/push-receiver.js';
 
@@ -39,7 +39,12 @@ describe('WeChatEmulator.compose', () => {
     });
 
   beforeEach(async () => {
-    emulator = await WeChatEmulator.start({ appId: APP_ID, appSecret: APP_SECRET });
+    // Frozen: CreateTime is read against the clock, which must not cross a second meanwhile.
+    emulator = await WeChatEmulator.start({
+      appId: APP_ID,
+      appSecret: APP_SECRET,
+      clock: new TestClock(Date.UTC(2026, 4, 1, 4), { frozen: true }),
+    });
     accessToken = await fetchAccessToken(emulator.url, APP_ID, APP_SECRET);
     emulator.addUser({ openid: ALICE });
     emulator.addUser({ openid: CAROL, subscribed: false });
