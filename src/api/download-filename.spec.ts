@@ -14,6 +14,12 @@ describe('downloadFilename', () => {
     ['attachment; filename=".."', DEFAULT_DOWNLOAD_FILENAME],
     ['attachment; filename="../"', DEFAULT_DOWNLOAD_FILENAME],
     ['attachment; filename=""', DEFAULT_DOWNLOAD_FILENAME],
+    // From an attack on the first version: Windows devices, trailing dots, C1 controls.
+    ['attachment; filename="CON"', '_CON'],
+    ['attachment; filename="nul.txt"', '_nul.txt'],
+    ['attachment; filename="x.jpg.   ..."', 'x.jpg'],
+    ['attachment; filename="a\u0085\u009bb.jpg"', 'ab.jpg'],
+    ['attachment; filename="console.log"', 'console.log'],
   ])('%s gives %j', (disposition, expected) => {
     expect(downloadFilename(disposition)).toBe(expected);
   });
