@@ -7,7 +7,10 @@ import { TestClock } from '../testing/test-clock.js';
 import { OAuthStateKeeper } from './oauth-state.keeper.js';
 
 function keeperOn(store: CredentialStore, clock: TestClock): OAuthStateKeeper {
-  return new OAuthStateKeeper({ appId: 'wx_app', clock } as ResolvedWeChatOptions, store);
+  return new OAuthStateKeeper(
+    { appId: 'wx_app', clock } as unknown as ResolvedWeChatOptions,
+    store,
+  );
 }
 
 describe('OAuthStateKeeper', () => {
