@@ -4,7 +4,7 @@ import {
   type ResolvedWeChatOptions,
   type WeChatModuleOptions,
 } from './wechat-module-options.interface.js';
-import { DEFAULT_CALLBACK_PATH, WECHAT_NAMESPACE } from '../wechat.constants.js';
+import { DEFAULT_CALLBACK_PATH } from '../wechat.constants.js';
 import { WeChatOptionsError } from './wechat-options.error.js';
 import {
   baseUrl,
@@ -16,6 +16,7 @@ import {
 } from './option-values.js';
 import { DEFAULT_URL_ALLOW_LIST } from '../http/url-allow-list.js';
 import { resolvePush } from './resolve-push-options.js';
+import { resolveRedis } from './resolve-redis-options.js';
 
 const DEFAULT_API_BASE_URL = 'https://api.weixin.qq.com';
 const DEFAULT_FALLBACK_API_BASE_URLS = ['https://api2.weixin.qq.com'];
@@ -113,39 +114,6 @@ function resolveClock(clock: unknown): WeChatClock {
     throw new WeChatOptionsError('clock', 'must have now() and setTimer() (see WeChatClock)');
   }
   return clock;
-}
-
-function resolveRedis(redis: NonNullable<WeChatModuleOptions['redis']>) {
-  const url = requiredString('redis.url', redis.url);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new WeChatOptionsError('redis.url', 'is not a URL (expected redis://host:port)');
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new WeChatOptionsError('redis.url', `must start with redis:// or rediss://`);
-  }
-  const keyPrefix = redis.keyPrefix ?? `${WECHAT_NAMESPACE}:`;
-  // Empty, every key and the change channel would be bare names shared with anything else.
-  if (typeof keyPrefix !== 'string' || !/^[\x21-\x7e]+$/.test(keyPrefix)) {
-    throw new WeChatOptionsError(
-      'redis.keyPrefix',
-      'must be a non-empty string of printable ASCII without spaces (default "nestjs-wechat:")',
-    );
-  }
-  return {
-    url,
-    keyPrefix,
-    operationTimeoutMs: integerIn(
-      'redis.operationTimeoutMs',
-      redis.operationTimeoutMs,
-      1000,
-      10,
-      60_000,
-    ),
-    connectTimeoutMs: integerIn('redis.connectTimeoutMs', redis.connectTimeoutMs, 2000, 10, 60_000),
-  };
 }
 
 function resolveOAuth(oauth: NonNullable<WeChatModuleOptions['oauth']>): ResolvedOAuthOptions {

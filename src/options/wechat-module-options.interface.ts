@@ -2,6 +2,7 @@ import { type WeChatClock } from '../clock/wechat-clock.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 import { type WeChatPush } from '../push/push-message.types.js';
 import { type WeChatReplyMessage } from '../push/push-reply.js';
+import { type RedisOptions, type ResolvedRedisOptions } from './redis-options.interface.js';
 
 /** Where the global access_token comes from (wechat-api.md sections 1 and 2). */
 export type TokenSource = 'token' | 'stable_token';
@@ -72,12 +73,7 @@ export interface WeChatModuleOptions {
    * Every Redis operation gives up after `operationTimeoutMs` (default 1000); start-up waits at
    * most `connectTimeoutMs` (default 2000) for Redis, then runs on its own until Redis answers.
    */
-  redis?: {
-    url: string;
-    keyPrefix?: string;
-    operationTimeoutMs?: number;
-    connectTimeoutMs?: number;
-  };
+  redis?: RedisOptions;
   /** A store of your own (takes precedence over `redis`). */
   store?: CredentialStore;
   /**
@@ -217,7 +213,7 @@ export interface ResolvedWeChatOptions {
   jsonLimitBytes: number;
   download: { idleTimeoutMs: number; deadlineMs?: number; urlAllowList: string[] };
   shutdownGraceMs: number;
-  redis?: { url: string; keyPrefix: string; operationTimeoutMs: number; connectTimeoutMs: number };
+  redis?: ResolvedRedisOptions;
   store?: CredentialStore;
   clock: WeChatClock;
   oauth?: ResolvedOAuthOptions;

@@ -14,9 +14,15 @@ export const credentialStoreProvider: Provider = {
     if (options.store) return options.store;
     const { clock } = options;
     if (!options.redis) return new MemoryCredentialStore(clock);
-    const { url, keyPrefix, operationTimeoutMs, connectTimeoutMs } = options.redis;
+    const { topology, keyPrefix, operationTimeoutMs, connectTimeoutMs } = options.redis;
     const redis = await RedisCredentialStore.connect(
-      { url, keyPrefix, operationTimeoutMs, pollIntervalMs: 500, clock },
+      {
+        url: topology.kind === 'server' ? topology.url : '',
+        keyPrefix,
+        operationTimeoutMs,
+        pollIntervalMs: 500,
+        clock,
+      },
       connectTimeoutMs,
     );
     return new ResilientCredentialStore(redis, new Logger('WeChat:store'), clock);
