@@ -48,10 +48,13 @@ export interface CredentialStore {
   putEntry(key: string, value: string, ttlMs: number): Promise<void>;
   /** Reads and deletes an entry in one atomic step: of concurrent takers, one gets it. */
   takeEntry(key: string): Promise<string | undefined>;
-  /** Calls `listener` whenever another process writes `key` (shared stores only). */
-  watch?(key: string, listener: () => void): void;
-  /** Calls `listener` when a shared store answers again after an outage. */
-  onRecovered?(listener: () => void): void;
+  /**
+   * Calls `listener` whenever another process writes `key` (shared stores only). May return a
+   * function that stops it (an account removed); a store that returns nothing keeps the listener.
+   */
+  watch?(key: string, listener: () => void): (() => void) | void;
+  /** Calls `listener` when a shared store answers again after an outage; may return a stop. */
+  onRecovered?(listener: () => void): (() => void) | void;
   /** True while a shared store is unreachable and this process works on its own. */
   isDegraded?(): boolean;
   /**

@@ -212,10 +212,14 @@ export class RedisCredentialStore implements CredentialStore {
     return (await this.timed('GETDEL', this.client.getDel(this.k(key)))) ?? undefined;
   }
 
-  watch(key: string, listener: () => void): void {
+  watch(key: string, listener: () => void): () => void {
     const watchers = this.watchers.get(key) ?? new Set();
     watchers.add(listener);
     this.watchers.set(key, watchers);
+    return () => {
+      watchers.delete(listener);
+      if (watchers.size === 0 && this.watchers.get(key) === watchers) this.watchers.delete(key);
+    };
   }
 
   async close(): Promise<void> {

@@ -42,12 +42,13 @@ export class ResilientCredentialStore implements CredentialStore {
     return this.degraded;
   }
 
-  onRecovered(listener: () => void): void {
+  onRecovered(listener: () => void): () => void {
     this.recoveredListeners.add(listener);
+    return () => this.recoveredListeners.delete(listener);
   }
 
-  watch(key: string, listener: () => void): void {
-    this.redis.watch(key, listener);
+  watch(key: string, listener: () => void): () => void {
+    return this.redis.watch(key, listener);
   }
 
   async get(key: string): Promise<StoredCredential | undefined> {
