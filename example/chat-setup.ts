@@ -20,7 +20,7 @@ export async function setUpChat(
   appUrl: string,
 ): Promise<void> {
   const { emulator, options } = connection;
-  if (!emulator || !options.push) return;
+  if (!emulator || !options.push?.token) return;
   await app.get(MenuClient).create({
     button: [
       { type: 'click', name: 'Hello', key: MENU_KEYS.hello },

@@ -12,6 +12,25 @@ export type {
   WeChatModuleOptions,
 } from './options/wechat-module-options.interface.js';
 export { WeChatOptionsError } from './options/wechat-options.error.js';
+export type {
+  OAuthOptions,
+  PushOptions as WeChatPushOptions,
+  TokenOptions,
+  WeChatAccountOptions,
+  WeChatAccountSource,
+  WeChatSharedOptions,
+} from './options/wechat-module-options.interface.js';
+export type {
+  RedisOptions,
+  RedisClusterOptions,
+  RedisSentinelOptions,
+  RedisServerOptions,
+} from './options/redis-options.interface.js';
+export { WeChatAccounts } from './accounts/wechat-accounts.js';
+export { WeChatAccount } from './accounts/wechat-account.js';
+export { WeChatAccountNotFoundError } from './accounts/wechat-account-not-found.error.js';
+export { InjectWeChatAccount, weChatAccountToken } from './accounts/inject-wechat-account.js';
+export { accountKey } from './store/account-keys.js';
 export { TokenService, type TokenStats, type TokenStatus } from './token/token.service.js';
 export type { CredentialStatus } from './token/shared-credential.js';
 export {
@@ -96,6 +115,7 @@ export {
   OnWeChatMessage,
   WeChatPushMessage,
   type PushFilter,
+  type PushHandlerOptions,
 } from './push/push-handler.decorators.js';
 export { WECHAT_CONTEXT_TYPE } from './push/push-handler.explorer.js';
 export { PushHandlerError } from './push/push-handler.table.js';

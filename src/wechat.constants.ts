@@ -9,3 +9,9 @@ export const DEFAULT_CALLBACK_PATH = '/wechat/oauth/callback';
 
 /** Where WeChat posts pushed messages and events, unless `push.path`. */
 export const DEFAULT_PUSH_PATH = '/wechat/push';
+
+/** Injection token of what every account of the module shares (`ResolvedSharedOptions`). */
+export const WECHAT_SHARED_OPTIONS = Symbol('WECHAT_SHARED_OPTIONS');
+
+/** Injection token of the module's validated options (`ResolvedModuleOptions`). */
+export const WECHAT_MODULE_RESOLVED = Symbol('WECHAT_MODULE_RESOLVED');

@@ -30,6 +30,11 @@ export type WeChatModuleAsyncOptions = typeof WECHAT_ASYNC_OPTIONS_TYPE & {
    * registers routes before the factory runs, so the path is given here.
    */
   pushPath?: string;
+  /**
+   * The factory's options list several accounts (`accounts`, `accountSource`): the push endpoint
+   * is then `pushPath/:account`. Nest registers routes before the factory runs, so it is given here.
+   */
+  severalAccounts?: boolean;
 };
 
 /** What a `useClass` / `useExisting` options factory of `forRootAsync` implements. */

@@ -1,12 +1,11 @@
 import { type Readable } from 'node:stream';
-import { Injectable } from '@nestjs/common';
 import { TokenService } from '../token/token.service.js';
 import { STALE_TOKEN_ERRCODES } from './errcodes.js';
 import { createWeChatError, WeChatApiError, WeChatArgumentError } from './wechat-api.error.js';
 import {
   type QueryValue,
   type WeChatDownload,
-  WeChatHttp,
+  AccountHttp,
   type WeChatRequest,
 } from './wechat-http.js';
 
@@ -14,10 +13,9 @@ import {
  * Calls WeChat APIs with the account's access_token. A call that meets a stale token
  * (40001, 40014, 42001) expires that token if it is still current, and is retried once.
  */
-@Injectable()
 export class WeChatApiClient {
   constructor(
-    private readonly http: WeChatHttp,
+    private readonly http: AccountHttp,
     private readonly tokens: TokenService,
   ) {}
 

@@ -17,8 +17,8 @@ import { createIsolatedAxios } from '../http/isolated-axios.js';
 import { UrlAllowList } from '../http/url-allow-list.js';
 import { withRetry } from '../common/retry.js';
 import { settlesWithin } from '../common/settles-within.js';
-import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { type ResolvedSharedOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_SHARED_OPTIONS } from '../wechat.constants.js';
 import { HostSelector } from './host-selector.js';
 import { ERRCODE } from './errcodes.js';
 import { downloadFilename } from './download-filename.js';
@@ -47,6 +47,8 @@ export interface WeChatRequest {
   idempotent: boolean;
   /** A body that can be sent only once (a stream): no retry, no second host. */
   sendOnce?: boolean;
+  /** The calling account's appSecret, masked in whatever WeChat's answer says (`AccountHttp`). */
+  accountSecret?: string;
 }
 
 /**
@@ -76,7 +78,8 @@ interface Answer {
 }
 
 /**
- * The one place that speaks HTTP to WeChat: builds the URL on the configured hosts, falls over to
+ * The one place that speaks HTTP to WeChat, for every account of the module (one set of
+ * connections however many accounts): builds the URL on the configured hosts, falls over to
  * the disaster-recovery hosts when a host cannot be reached, parses the body whatever its content
  * type, turns errcodes into typed errors and retries what is safe to retry. Each request is bounded
  * as a whole by `httpTimeoutMs` (a download's body by `download`'s timeouts), and JSON answers by
@@ -100,7 +103,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   private readonly inflight = new Set<Promise<unknown>>();
   private shutdownStartedAt?: number;
 
-  constructor(@Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions) {
+  constructor(@Inject(WECHAT_SHARED_OPTIONS) private readonly options: ResolvedSharedOptions) {
     this.hosts = new HostSelector(options.apiBaseUrls, options.clock);
     this.allowList = new UrlAllowList(options.download.urlAllowList);
     // Every call and download in flight listens for shutdown: there is no sensible maximum.
@@ -309,7 +312,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       this.options.jsonLimitBytes,
       Number.isFinite(declared) ? declared : undefined,
     );
-    const secrets = [this.options.appSecret, ...SECRET_PARAMS.map((name) => request.query?.[name])];
+    const secrets = [request.accountSecret, ...SECRET_PARAMS.map((name) => request.query?.[name])];
     return parseJsonReply<T>(request.path, status, body.toString('utf8'), (text) =>
       scrubSecrets(text, secrets),
     );
@@ -441,7 +444,7 @@ function shutDown(path: string): WeChatTransportError {
 function downloadFailure(
   stop: DownloadStop,
   cause: unknown,
-  at: { path: string; host: string; download: ResolvedWeChatOptions['download'] },
+  at: { path: string; host: string; download: ResolvedSharedOptions['download'] },
 ): WeChatTransportError {
   const { path, host, download } = at;
   const failed = (problem: string, code: string | undefined, failure: WeChatTransportFailure) =>
@@ -480,4 +483,24 @@ function isRetryable(error: unknown, idempotent: boolean): boolean {
     error.failure === 'timeout' ||
     error.failure === 'cut-off'
   );
+}
+
+/** One account's calls: `WeChatHttp` with the account's appSecret masked in WeChat's answers. */
+export class AccountHttp {
+  constructor(
+    private readonly http: WeChatHttp,
+    private readonly appSecret: string,
+  ) {}
+
+  request<T>(request: WeChatRequest): Promise<T> {
+    return this.http.request<T>({ ...request, accountSecret: this.appSecret });
+  }
+
+  download(request: WeChatRequest): Promise<WeChatDownload | { json: Record<string, unknown> }> {
+    return this.http.download({ ...request, accountSecret: this.appSecret });
+  }
+
+  downloadUrl(url: string, source?: string): Promise<WeChatDownload> {
+    return this.http.downloadUrl(url, source);
+  }
 }

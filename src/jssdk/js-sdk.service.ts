@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { WeChatApiClient } from '../api/wechat-api.client.js';
 import { WeChatArgumentError, WeChatTransportError } from '../api/wechat-api.error.js';
 import { randomAlphanumeric } from '../common/random-alphanumeric.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { type SharedCredential } from '../token/shared-credential.js';
 import { SharedCredentialFactory } from '../token/shared-credential.factory.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { signJsSdk, withoutFragment } from './js-sdk-signature.js';
 
 /** What `wx.config` needs besides `jsApiList`. */
@@ -19,12 +17,11 @@ export interface JsSdkConfig {
 const TICKET_PATH = '/cgi-bin/ticket/getticket';
 
 /** The JS-SDK `jsapi_ticket` (cached and shared like the token) and page signatures. */
-@Injectable()
 export class JsSdkService {
   private readonly ticket: SharedCredential;
 
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    private readonly options: ResolvedWeChatOptions,
     api: WeChatApiClient,
     credentials: SharedCredentialFactory,
   ) {

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { accountKey } from '../store/account-keys.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
+import { type CredentialStore } from '../store/credential-store.interface.js';
 import { MemoryCredentialStore } from '../store/memory-credential-store.js';
 import { StoreRefusedError } from '../store/store-refused.error.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
 
 /**
  * Makes each OAuth `state` good for one callback. A state is recorded only once it has passed
@@ -11,13 +10,12 @@ import { WECHAT_OPTIONS } from '../wechat.constants.js';
  * no storage, and nobody can spend another browser's state. Recorded in the shared store (Redis
  * when configured), so a replay on another instance is refused too.
  */
-@Injectable()
 export class OAuthStateKeeper {
   private readonly refusedFallback: MemoryCredentialStore;
 
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-    @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
+    private readonly options: ResolvedWeChatOptions,
+    private readonly store: CredentialStore,
   ) {
     this.refusedFallback = new MemoryCredentialStore(options.clock);
   }
@@ -36,6 +34,6 @@ export class OAuthStateKeeper {
   }
 
   private key(state: string): string {
-    return `${this.options.appId}:oauth-state-spent:${state}`;
+    return accountKey(this.options.appId, `oauth-state-spent:${state}`);
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { ERRCODE } from '../api/errcodes.js';
 import { WeChatApiError, WeChatArgumentError } from '../api/wechat-api.error.js';
-import { WeChatHttp } from '../api/wechat-http.js';
+import { AccountHttp } from '../api/wechat-http.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import {
   isWebScope,
   type WebAccessToken,
@@ -31,11 +29,10 @@ const NOT_VERIFIED: ReadonlySet<number> = new Set([
 ]);
 
 /** The raw web-authorization calls (网页授权); `@WeChatAuth()` builds on them. */
-@Injectable()
 export class OAuthService {
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-    private readonly http: WeChatHttp,
+    private readonly options: ResolvedWeChatOptions,
+    private readonly http: AccountHttp,
   ) {}
 
   /** The authorize page URL to send a browser to (ends in `#wechat_redirect`). */

@@ -47,6 +47,11 @@ export interface WeChatAuthUser {
 export interface WeChatAuthOptions {
   /** The scope the route needs; default the module's `oauth.defaultScope`. */
   scope?: WebScope;
+  /**
+   * The account users sign in to: its name or appId, or a function choosing one from the request
+   * (a merchant's appId in the path, say). Default: the module's default account.
+   */
+  account?: string | ((request: any) => string); // eslint-disable-line @typescript-eslint/no-explicit-any
   /** A subclass of `WeChatAuthGuard` to apply instead of it (to shape the 401 or the redirect). */
   guard?: Type<WeChatAuthGuard>;
 }

@@ -11,6 +11,28 @@ export interface PendingAuthorization {
   expiresAt: number;
 }
 
+const STATE_RANDOM_LENGTH = 32;
+// WeChat gives the state back as it was: at most 128 bytes of a-zA-Z0-9 (wechat-api.md section 4).
+const MAX_STATE_LENGTH = 128;
+
+/** The state's suffix that names the account `appId` (hex: states are letters and digits only). */
+export function stateSuffixOf(appId: string): string | undefined {
+  const hex = Buffer.from(appId, 'utf8').toString('hex');
+  return STATE_RANDOM_LENGTH + hex.length <= MAX_STATE_LENGTH ? hex : undefined;
+}
+
+/** Whether `state` has the form WeChat gives back: 1-128 letters and digits. */
+export function isState(state: string): boolean {
+  return state.length <= MAX_STATE_LENGTH && /^[A-Za-z0-9]+$/.test(state);
+}
+
+/** The appId a state names, or undefined for a state that names none. */
+export function accountOfState(state: string): string | undefined {
+  const hex = state.slice(STATE_RANDOM_LENGTH);
+  if (hex.length === 0 || hex.length % 2 !== 0 || !/^[0-9a-f]+$/.test(hex)) return undefined;
+  return Buffer.from(hex, 'hex').toString('utf8');
+}
+
 // Sign-ins started in other tabs survive a new one; the oldest give way past these bounds.
 const MAX_PENDING = 4;
 const MAX_COOKIE_VALUE_BYTES = 3500;
@@ -45,12 +67,16 @@ export class PendingAuthorizations {
     }
   }
 
-  /** A new sign-in with a fresh state, before the ones already pending. */
+  /**
+   * A new sign-in with a fresh state, before the ones already pending. The state is 32 random
+   * characters, then `stateSuffix` (which names the account: see `accountOfState`).
+   */
   start(
     pending: PendingAuthorization[],
     { returnTo, scope, ttlMs }: { returnTo: string; scope: WebScope; ttlMs: number },
+    stateSuffix = '',
   ): { state: string; entries: PendingAuthorization[] } {
-    const state = randomAlphanumeric(32);
+    const state = randomAlphanumeric(STATE_RANDOM_LENGTH) + stateSuffix;
     const path = returnTo.length <= MAX_RETURN_PATH ? returnTo : '/';
     const entry = { state, returnTo: path, scope, expiresAt: this.clock.now() + ttlMs };
     return { state, entries: [entry, ...pending].slice(0, MAX_PENDING) };

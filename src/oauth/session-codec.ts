@@ -21,9 +21,11 @@ export class SessionCodec {
   private readonly verified = new Map<string, { user: WeChatAuthUser; expiresAt: number }>();
   private readonly signer: CookieSigner;
 
+  /** `appId`: the account the sessions are for; a cookie of another account is no session. */
   constructor(
     secrets: string | readonly string[],
     private readonly clock: WeChatClock = systemClock,
+    private readonly appId?: string,
   ) {
     this.signer = new CookieSigner('v1', typeof secrets === 'string' ? [secrets] : secrets);
   }
@@ -32,7 +34,8 @@ export class SessionCodec {
   encode(user: WeChatAuthUser, maxAgeSeconds: number): string | undefined {
     const exp = Math.floor(this.clock.now() / 1000) + maxAgeSeconds;
     for (const candidate of [trimmed(user), withoutProfile(user)]) {
-      const payload = Buffer.from(JSON.stringify({ user: candidate, exp })).toString('base64url');
+      const session = { user: candidate, exp, aid: this.appId };
+      const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
       const cookie = this.signer.sign(payload);
       if (cookie.length <= MAX_SESSION_COOKIE_VALUE) return cookie;
     }
@@ -58,11 +61,13 @@ export class SessionCodec {
     const payload = this.signer.open(cookie);
     if (!payload) return undefined;
     try {
-      const { user, exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      const { user, exp, aid } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
         user: WeChatAuthUser;
         exp: number;
+        aid?: string;
       };
       if (typeof exp !== 'number' || exp * 1000 <= this.clock.now()) return undefined;
+      if (aid !== this.appId) return undefined;
       if (typeof user?.openid !== 'string' || !isWebScope(user.scope)) return undefined;
       return { user, expiresAt: exp * 1000 };
     } catch {

@@ -2,8 +2,6 @@ import {
   BadGatewayException,
   BadRequestException,
   ForbiddenException,
-  Inject,
-  Injectable,
   Logger,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -14,13 +12,12 @@ import {
   type ResolvedOAuthOptions,
   type ResolvedWeChatOptions,
 } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { OAUTH_MESSAGES } from './oauth.messages.js';
 import { OAuthService } from './oauth.service.js';
 import { type WebScope, type WeChatAuthUser } from './oauth.types.js';
 import { OAuthStateKeeper } from './oauth-state.keeper.js';
 import { safeReturnPath } from './return-path.js';
-import { PendingAuthorizations } from './pending-authorizations.js';
+import { PendingAuthorizations, stateSuffixOf } from './pending-authorizations.js';
 import { SessionCodec } from './session-codec.js';
 import { setCookie } from './set-cookie.js';
 
@@ -46,25 +43,27 @@ const BAD_CODE: ReadonlySet<number> = new Set([
 ]);
 
 /**
- * Web authorization for `@WeChatAuth()` routes and the OAuth callback: reads the session,
- * starts an authorization (state bound to the browser), and completes it.
+ * Web authorization of one account for `@WeChatAuth()` routes and the OAuth callback: reads the
+ * session, starts an authorization (state bound to the browser, naming the account), and
+ * completes it.
  */
-@Injectable()
 export class WeChatAuthenticator {
   private readonly logger = new Logger('WeChat:oauth');
   private readonly config?: ResolvedOAuthOptions;
   private readonly sessions?: SessionCodec;
   private readonly pending?: PendingAuthorizations;
+  private readonly stateSuffix: string;
 
   constructor(
-    @Inject(WECHAT_OPTIONS) options: ResolvedWeChatOptions,
+    options: ResolvedWeChatOptions,
     private readonly oauth: OAuthService,
     private readonly states: OAuthStateKeeper,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     this.config = options.oauth;
+    this.stateSuffix = stateSuffixOf(options.appId) ?? '';
     const secrets = options.oauth?.sessionSecrets;
-    this.sessions = secrets && new SessionCodec(secrets, options.clock);
+    this.sessions = secrets && new SessionCodec(secrets, options.clock, options.appId);
     this.pending = secrets && new PendingAuthorizations(secrets, options.clock);
   }
 
@@ -110,11 +109,11 @@ export class WeChatAuthenticator {
         ? (safeReturnPath(this.adapterHost.httpAdapter.getRequestUrl(request)) ?? '/')
         : this.refererPath(request);
     const live = this.pendingOf(request).filter((entry) => this.pending!.isLive(entry));
-    const { state, entries } = this.pending!.start(live, {
-      returnTo: returnPath,
-      scope,
-      ttlMs: config.stateTtlSeconds * 1000,
-    });
+    const { state, entries } = this.pending!.start(
+      live,
+      { returnTo: returnPath, scope, ttlMs: config.stateTtlSeconds * 1000 },
+      this.stateSuffix,
+    );
     const authorizeUrl = this.oauth.authorizeUrl({
       redirectUri: this.origin(request) + config.callbackPath,
       scope,

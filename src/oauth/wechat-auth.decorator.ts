@@ -9,7 +9,17 @@ import { WeChatAuthGuard } from './wechat-auth.guard.js';
  * `WeChatAuthGuard` or by the subclass given as `guard`.
  */
 export function WeChatAuth(options: WeChatAuthOptions = {}): ClassDecorator & MethodDecorator {
-  const { scope, guard = WeChatAuthGuard } = options;
+  const { scope, account, guard = WeChatAuthGuard } = options;
+  const accountOk =
+    account === undefined ||
+    typeof account === 'function' ||
+    (typeof account === 'string' && account !== '');
+  if (!accountOk) {
+    throw new WeChatArgumentError(
+      '@WeChatAuth account',
+      'must be an account name or appId, or a function of the request choosing one',
+    );
+  }
   if (scope !== undefined && !isWebScope(scope)) {
     throw new WeChatArgumentError(
       '@WeChatAuth scope',
@@ -23,5 +33,5 @@ export function WeChatAuth(options: WeChatAuthOptions = {}): ClassDecorator & Me
       'must be WeChatAuthGuard or a class extending it',
     );
   }
-  return applyDecorators(SetMetadata(WECHAT_AUTH_METADATA, { scope }), UseGuards(guard));
+  return applyDecorators(SetMetadata(WECHAT_AUTH_METADATA, { scope, account }), UseGuards(guard));
 }

@@ -1,4 +1,11 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+} from '@nestjs/common';
+import { type WeChatAccount } from '../accounts/wechat-account.js';
+import { WeChatAccountNotFoundError } from '../accounts/wechat-account-not-found.error.js';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { WeChatOptionsError } from '../options/wechat-options.error.js';
 import { WECHAT_AUTH_METADATA, WECHAT_USER_PROPERTY } from './oauth.constants.js';
@@ -10,7 +17,8 @@ import {
   type WeChatAuthOptions,
   type WeChatAuthUser,
 } from './oauth.types.js';
-import { type AuthRequest, WeChatAuthenticator } from './web-authenticator.js';
+import { type AuthRequest, type WeChatAuthenticator } from './web-authenticator.js';
+import { WeChatAccounts } from '../accounts/wechat-accounts.js';
 
 /**
  * Lets a request through with a session of sufficient scope (and puts the user on it for
@@ -21,15 +29,32 @@ import { type AuthRequest, WeChatAuthenticator } from './web-authenticator.js';
 export class WeChatAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: WeChatAuthenticator,
+    private readonly accounts: WeChatAccounts,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     // Guards are built when routes are registered: a missing setup stops the app at start-up.
-    if (!authenticator.enabled) throw new WeChatOptionsError('oauth', OAUTH_MESSAGES.notConfigured);
+    if (!accounts.authorizesWeb) {
+      throw new WeChatOptionsError('oauth', OAUTH_MESSAGES.notConfigured);
+    }
   }
 
-  // Synchronous for a request with a session: the common case costs no promise.
+  // Synchronous for a request with a session to a known account: the common case costs no promise.
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const account = this.accountOf(context);
+    if (account instanceof Promise) {
+      return account.then((found) => this.activateFor(context, found));
+    }
+    return this.activateFor(context, account);
+  }
+
+  private activateFor(
+    context: ExecutionContext,
+    account: WeChatAccount,
+  ): boolean | Promise<boolean> {
+    const authenticator = authenticatorOf(account);
+    (context.switchToHttp().getRequest<Record<symbol, unknown>>() as Record<symbol, unknown>)[
+      WECHAT_AUTH_ACCOUNT
+    ] = authenticator;
     const scope = this.requiredScope(context);
     const user = this.getUser(context);
     if (user && scopeSatisfies(user.scope, scope)) {
@@ -39,18 +64,50 @@ export class WeChatAuthGuard implements CanActivate {
     return this.onUnauthenticated(context, scope);
   }
 
+  /**
+   * The account the route signs users in to: its `@WeChatAuth({ account })` (a name or appId, or
+   * a function of the request), else the module's default account.
+   */
+  protected accountOf(context: ExecutionContext): WeChatAccount | Promise<WeChatAccount> {
+    const chosen = this.authOptions(context)?.account;
+    const key =
+      typeof chosen === 'function'
+        ? chosen(context.switchToHttp().getRequest<AuthRequest>())
+        : chosen;
+    if (key === undefined) {
+      const fallback = this.accounts.default;
+      if (!fallback) {
+        throw new Error(
+          '@WeChatAuth() without an account, and WeChatModule has no default account: name one (@WeChatAuth({ account }))',
+        );
+      }
+      return fallback;
+    }
+    return this.accounts.find(key) ?? this.accounts.get(key).catch(notFoundAsBadRequest);
+  }
+
   /** The scope the route needs: its `@WeChatAuth({ scope })`, else `oauth.defaultScope`. */
   protected requiredScope(context: ExecutionContext): WebScope {
-    const options = this.reflector.getAllAndOverride<WeChatAuthOptions | undefined>(
-      WECHAT_AUTH_METADATA,
-      [context.getHandler(), context.getClass()],
-    );
-    return options?.scope ?? this.authenticator.defaultScope;
+    return this.authOptions(context)?.scope ?? this.authenticator(context).defaultScope;
   }
 
   /** The user of the request's valid session cookie, or undefined. */
   protected getUser(context: ExecutionContext): WeChatAuthUser | undefined {
-    return this.authenticator.userFrom(context.switchToHttp().getRequest<AuthRequest>());
+    return this.authenticator(context).userFrom(context.switchToHttp().getRequest<AuthRequest>());
+  }
+
+  private authOptions(context: ExecutionContext): WeChatAuthOptions | undefined {
+    return this.reflector.getAllAndOverride<WeChatAuthOptions | undefined>(WECHAT_AUTH_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+  }
+
+  // The account's authenticator, chosen for this request by canActivate.
+  private authenticator(context: ExecutionContext): WeChatAuthenticator {
+    return context.switchToHttp().getRequest<Record<symbol, WeChatAuthenticator>>()[
+      WECHAT_AUTH_ACCOUNT
+    ]!;
   }
 
   /**
@@ -82,7 +139,7 @@ export class WeChatAuthGuard implements CanActivate {
    */
   protected startAuthorization(context: ExecutionContext, scope: WebScope): Promise<string> {
     const http = context.switchToHttp();
-    return this.authenticator.startAuthorization(http.getRequest(), http.getResponse(), {
+    return this.authenticator(context).startAuthorization(http.getRequest(), http.getResponse(), {
       scope,
       returnTo: this.isPageRequest(context) ? 'request' : 'referer',
     });
@@ -99,4 +156,24 @@ export class WeChatAuthGuard implements CanActivate {
   protected throwUnauthorized(context: ExecutionContext, authorizeUrl: string): void {
     throw new WeChatAuthRequiredException(authorizeUrl);
   }
+}
+
+// Where the guard keeps the chosen account's authenticator on the request.
+const WECHAT_AUTH_ACCOUNT = Symbol('nestjs-wechat:auth-account');
+
+function authenticatorOf(account: WeChatAccount): WeChatAuthenticator {
+  if (!account.options.oauth) {
+    throw new Error(
+      `@WeChatAuth(): the account ${JSON.stringify(account.name)} has no oauth options (give it oauth, or the module a default oauth)`,
+    );
+  }
+  return account.authenticator;
+}
+
+// A request naming an account nobody has (a function of the request chose it) is the client's.
+function notFoundAsBadRequest(error: unknown): never {
+  if (error instanceof WeChatAccountNotFoundError) {
+    throw new BadRequestException('No such WeChat account');
+  }
+  throw error;
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { type AuthRequest, WeChatAuthenticator } from './web-authenticator.js';
+import { type WeChatAccount } from '../accounts/wechat-account.js';
+import { WeChatAccounts } from '../accounts/wechat-accounts.js';
+import { type AuthRequest } from './web-authenticator.js';
 
 /**
  * The web-authorization sessions of the app's users. Sessions live in signed cookies, not on the
@@ -9,13 +11,17 @@ import { type AuthRequest, WeChatAuthenticator } from './web-authenticator.js';
  */
 @Injectable()
 export class WeChatSessions {
-  constructor(private readonly authenticator: WeChatAuthenticator) {}
+  constructor(private readonly accounts: WeChatAccounts) {}
 
   /**
-   * Signs the browser of `request` out: `response` (Express or Fastify, `@Res({ passthrough:
-   * true })`) clears its session cookie.
+   * Signs the browser of `request` out of `account` (default: the module's default account):
+   * `response` (Express or Fastify, `@Res({ passthrough: true })`) clears its session cookie.
    */
-  signOut(request: AuthRequest, response: unknown): void {
-    this.authenticator.signOut(request, response);
+  signOut(request: AuthRequest, response: unknown, account?: WeChatAccount): void {
+    const chosen = account ?? this.accounts.default;
+    if (!chosen) {
+      throw new Error('WeChatSessions.signOut: WeChatModule has no default account; pass one');
+    }
+    chosen.authenticator.signOut(request, response);
   }
 }

@@ -7,6 +7,8 @@ import { WeChatOptionsError } from './wechat-options.error.js';
 // WeChat's console (服务器配置, wechat-push.md section 1): Token 3-32 letters or digits,
 // EncodingAESKey 43 letters or digits.
 const PUSH_TOKEN = /^[A-Za-z0-9]{3,32}$/;
+/** Largest push body read unless `push.bodyLimitBytes`: WeChat's are a few KB. */
+export const DEFAULT_PUSH_BODY_LIMIT = 65_536;
 
 /** Validates `push` and fills in its defaults; `oauthCallbackPath` is the callback's, when on. */
 export function resolvePush(
@@ -47,7 +49,13 @@ export function resolvePush(
     encodingAESKey: key,
     previousEncodingAESKey: previous === key ? undefined : previous,
     requireEncryption,
-    bodyLimitBytes: integerIn('push.bodyLimitBytes', push.bodyLimitBytes, 65_536, 1024, 10_485_760),
+    bodyLimitBytes: integerIn(
+      'push.bodyLimitBytes',
+      push.bodyLimitBytes,
+      DEFAULT_PUSH_BODY_LIMIT,
+      1024,
+      10_485_760,
+    ),
     retryWindowSeconds: integerIn(
       'push.retryWindowSeconds',
       push.retryWindowSeconds,

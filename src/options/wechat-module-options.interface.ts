@@ -7,12 +7,81 @@ import { type RedisOptions, type ResolvedRedisOptions } from './redis-options.in
 /** Where the global access_token comes from (wechat-api.md sections 1 and 2). */
 export type TokenSource = 'token' | 'stable_token';
 
-/** Options of `WeChatModule.forRoot` / `forRootAsync`. */
-export interface WeChatModuleOptions {
-  /** The Official Account's AppID (`wx...`). */
+/**
+ * Options of `WeChatModule.forRoot` / `forRootAsync`: one account (`appId`, `appSecret`), or
+ * several (`accounts`, and/or `accountSource` for accounts known at run time). With several,
+ * `token`, `oauth` and `push` are every account's defaults, which an account's own override
+ * field by field. Checked at start-up: errors name the option.
+ */
+export interface WeChatModuleOptions extends WeChatSharedOptions {
+  /** The Official Account's AppID (`wx...`), in the one-account form. */
+  appId?: string;
+  /** The account's AppSecret, in the one-account form. Never logged or put in an error. */
+  appSecret?: string;
+  /** The accounts known at start-up; the first is the default one (`TokenService`, …). */
+  accounts?: WeChatAccountOptions[];
+  /** Resolves accounts not in `accounts` on first use (from the app's database, say). */
+  accountSource?: WeChatAccountSource;
+  token?: TokenOptions;
+  /**
+   * Receiving messages and events WeChat pushes (消息推送) at `push.path`; with several accounts,
+   * at `${push.path}/:account` (the appId or name last, like WeChat's `$APPID$` URL template).
+   * `token` is required, here or in each account.
+   */
+  push?: Partial<PushOptions>;
+  /**
+   * Web authorization (网页授权) for `@WeChatAuth()` routes. `sessionSecret` is required, here or
+   * in each account; one callback route serves every account.
+   */
+  oauth?: Partial<OAuthOptions>;
+}
+
+/** One account of `accounts`, or what an `accountSource` finds. */
+export interface WeChatAccountOptions {
+  /**
+   * What the app calls it (`shop`): `WeChatAccounts.get('shop')`, `@InjectWeChatAccount('shop')`,
+   * `@WeChatAuth({ account: 'shop' })`. 1-64 of `A-Za-z0-9_-`; default the appId.
+   */
+  name?: string;
   appId: string;
-  /** The account's AppSecret. Never logged or put in an error. */
+  /** Never logged or put in an error. */
   appSecret: string;
+  token?: TokenOptions;
+  /** Over the module's `push`; `path` is the module's (the account is the last path segment). */
+  push?: Partial<PushOptions>;
+  /** Over the module's `oauth`; `callbackPath` is the module's (one route serves every account). */
+  oauth?: Partial<OAuthOptions>;
+}
+
+/**
+ * Where accounts unknown at start-up come from: `find` gets an appId or a name as the app used
+ * it and resolves to the account, or undefined when there is none. Called once per account
+ * (then cached until `WeChatAccounts.remove`), never for an account in `accounts`.
+ */
+export interface WeChatAccountSource {
+  find(appIdOrName: string): Promise<WeChatAccountOptions | undefined>;
+}
+
+/** How the global access_token is fetched and kept fresh. */
+export interface TokenOptions {
+  /** `token` (`/cgi-bin/token`, default) or `stable_token` (`/cgi-bin/stable_token`). */
+  source?: TokenSource;
+  /** How long before expiry the scheduler refreshes; default 300 (capped at half a lifetime). */
+  refreshAheadSeconds?: number;
+  /**
+   * Fetch the token in the background at application start; default true. Accounts from an
+   * `accountSource` are created on first use, so they are never fetched at start-up.
+   */
+  prefetch?: boolean;
+  /**
+   * After a configuration or quota error, how long calls fail with that error without asking
+   * WeChat again; default 60.
+   */
+  failureCooldownSeconds?: number;
+}
+
+/** What every account of a module shares: hosts, HTTP limits, the store, the clock. */
+export interface WeChatSharedOptions {
   /** Default `https://api.weixin.qq.com`. */
   apiBaseUrl?: string;
   /** Tried in order when the primary host cannot be reached; default `https://api2.weixin.qq.com`. */
@@ -21,19 +90,6 @@ export interface WeChatModuleOptions {
   openBaseUrl?: string;
   /** Serves QR code images (`showqrcode`); default `https://mp.weixin.qq.com`. */
   mpBaseUrl?: string;
-  token?: {
-    /** `token` (`/cgi-bin/token`, default) or `stable_token` (`/cgi-bin/stable_token`). */
-    source?: TokenSource;
-    /** How long before expiry the scheduler refreshes; default 300 (capped at half a lifetime). */
-    refreshAheadSeconds?: number;
-    /** Fetch the token in the background at application start; default true. */
-    prefetch?: boolean;
-    /**
-     * After a configuration or quota error, how long calls fail with that error without asking
-     * WeChat again; default 60.
-     */
-    failureCooldownSeconds?: number;
-  };
   /** Retries of WeChat's `-1` (system busy), HTTP 5xx and network errors. */
   retry?: {
     /** Attempts in all, the first included; default 4. */
@@ -81,37 +137,42 @@ export interface WeChatModuleOptions {
    * `TestClock` of `nestjs-wechat/testing` (shared with the emulator) to move time forward.
    */
   clock?: WeChatClock;
-  /** Receiving messages and events WeChat pushes (消息推送) at `push.path`. */
-  push?: PushOptions;
-  /** Web authorization (网页授权) for `@WeChatAuth()` routes. */
-  oauth?: {
-    /** Where WeChat sends the browser back; default `/wechat/oauth/callback`. */
-    callbackPath?: string;
-    /** Scope of `@WeChatAuth()` without one; default `snsapi_base`. */
-    defaultScope?: WebScope;
-    /**
-     * Signs the session cookie: at least 32 bytes, secret, the same on every instance. A list
-     * rotates it: the first signs, every one verifies (`[newSecret, oldSecret]`, until the old
-     * one's cookies have expired), so nobody is signed out.
-     */
-    sessionSecret: string | readonly string[];
-    /**
-     * The app's public origin (`https://app.example.com`) for the `redirect_uri`; default: taken
-     * from the request's protocol and Host header. Set it behind a proxy.
-     */
-    publicUrl?: string;
-    /** How long a started authorization may take to come back; default 600 (the maximum). */
-    stateTtlSeconds?: number;
-    cookie?: {
-      /** Default `wechat_session`. */
-      name?: string;
-      /** Default: Secure when the request came over https. */
-      secure?: boolean;
-      /** Default `lax`. */
-      sameSite?: 'lax' | 'strict' | 'none';
-      /** Session lifetime; default 7 days. */
-      maxAgeSeconds?: number;
-    };
+  /**
+   * Background token and ticket fetches this process starts per second at most (start-up
+   * prefetches, refreshes ahead of expiry), so that many accounts never reach WeChat in a burst;
+   * default 20. A caller that needs a credential now never waits for this.
+   */
+  refreshesPerSecond?: number;
+}
+
+/** Web authorization (网页授权) for `@WeChatAuth()` routes. */
+export interface OAuthOptions {
+  /** Where WeChat sends the browser back; default `/wechat/oauth/callback`. */
+  callbackPath?: string;
+  /** Scope of `@WeChatAuth()` without one; default `snsapi_base`. */
+  defaultScope?: WebScope;
+  /**
+   * Signs the session cookie: at least 32 bytes, secret, the same on every instance. A list
+   * rotates it: the first signs, every one verifies (`[newSecret, oldSecret]`, until the old
+   * one's cookies have expired), so nobody is signed out.
+   */
+  sessionSecret: string | readonly string[];
+  /**
+   * The app's public origin (`https://app.example.com`) for the `redirect_uri`; default: taken
+   * from the request's protocol and Host header. Set it behind a proxy.
+   */
+  publicUrl?: string;
+  /** How long a started authorization may take to come back; default 600 (the maximum). */
+  stateTtlSeconds?: number;
+  cookie?: {
+    /** Default `wechat_session`. */
+    name?: string;
+    /** Default: Secure when the request came over https. */
+    secure?: boolean;
+    /** Default `lax`. */
+    sameSite?: 'lax' | 'strict' | 'none';
+    /** Session lifetime; default 7 days. */
+    maxAgeSeconds?: number;
   };
 }
 
@@ -195,19 +256,11 @@ export interface ResolvedOAuthOptions {
   stateTtlSeconds: number;
 }
 
-/** Options after validation, with every default filled in. */
-export interface ResolvedWeChatOptions {
-  appId: string;
-  appSecret: string;
+/** What every account of a module shares, after validation. */
+export interface ResolvedSharedOptions {
   apiBaseUrls: string[];
   openBaseUrl: string;
   mpBaseUrl: string;
-  token: {
-    source: TokenSource;
-    refreshAheadSeconds: number;
-    prefetch: boolean;
-    failureCooldownSeconds: number;
-  };
   retry: { attempts: number; baseDelayMs: number };
   httpTimeoutMs: number;
   jsonLimitBytes: number;
@@ -216,6 +269,37 @@ export interface ResolvedWeChatOptions {
   redis?: ResolvedRedisOptions;
   store?: CredentialStore;
   clock: WeChatClock;
+  refreshesPerSecond: number;
+}
+
+/** One account's options after validation, with the shared ones and every default filled in. */
+export interface ResolvedWeChatOptions extends ResolvedSharedOptions {
+  /** What the app calls it; the appId unless named. */
+  name: string;
+  appId: string;
+  appSecret: string;
+  token: {
+    source: TokenSource;
+    refreshAheadSeconds: number;
+    prefetch: boolean;
+    failureCooldownSeconds: number;
+  };
   oauth?: ResolvedOAuthOptions;
   push?: ResolvedPushOptions;
+}
+
+/** The module's options after validation. */
+export interface ResolvedModuleOptions {
+  /** `single`: `appId` at the top level (today's form); `accounts`: the several-accounts form. */
+  form: 'single' | 'accounts';
+  shared: ResolvedSharedOptions;
+  /** The accounts known at start-up (one in the single form); the first is the default. */
+  accounts: ResolvedWeChatOptions[];
+  source?: WeChatAccountSource;
+  /** The top-level `token`, `oauth` and `push`: the defaults of accounts from the source. */
+  accountDefaults: Pick<WeChatModuleOptions, 'token' | 'oauth' | 'push'>;
+  /** Where the one callback route is, when web authorization is on. */
+  callbackPath: string;
+  /** Where the push endpoint is: itself (single form) or the base of `${pushPath}/:account`. */
+  pushPath: string;
 }

@@ -4,8 +4,13 @@ export class WeChatOptionsError extends Error {
 
   constructor(
     readonly option: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`Invalid WeChatModule option ${option}: ${problem}`);
+  }
+
+  /** The same problem, named from where the option sits (`accounts[2]` + `push.token`). */
+  within(location: string): WeChatOptionsError {
+    return new WeChatOptionsError(`${location}.${this.option}`, this.problem);
   }
 }

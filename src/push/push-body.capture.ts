@@ -1,14 +1,16 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, type OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { type ResolvedModuleOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_MODULE_RESOLVED } from '../wechat.constants.js';
+import { DEFAULT_PUSH_BODY_LIMIT } from '../options/resolve-push-options.js';
 import { PushRejection } from './push-envelope.js';
 import { isPushPost, PUSH_RAW_BODY, readBody } from './push-body.js';
 
 // A content type no client sends: Fastify hands a push to the parser of this type only.
 const PUSH_CONTENT_TYPE = 'application/x-nestjs-wechat-push';
 
+type PushRoute = (method: string | undefined, url: string | undefined) => boolean;
 type Middleware = (
   req: IncomingMessage,
   res: ServerResponse,
@@ -51,24 +53,30 @@ export class PushBodyCapture implements OnModuleInit {
   private readonly logger = new Logger('WeChat:push');
 
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Inject(WECHAT_MODULE_RESOLVED) private readonly options: ResolvedModuleOptions,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
   onModuleInit(): void {
-    const push = this.options.push;
+    const { form, pushPath, accounts, accountDefaults } = this.options;
     const adapter = this.adapterHost?.httpAdapter;
-    if (!push || !adapter) return;
+    const receiving = accounts.filter((account) => account.push);
+    if ((receiving.length === 0 && !accountDefaults.push) || !adapter) return;
+    // Read up to the largest limit of any account; each account's own is checked after.
+    const limit = Math.max(
+      accountDefaults.push?.bodyLimitBytes ?? DEFAULT_PUSH_BODY_LIMIT,
+      ...receiving.map((account) => account.push!.bodyLimitBytes),
+    );
+    const isPush = (method: string | undefined, url: string | undefined) =>
+      isPushPost(method, url, pushPath, form === 'accounts');
     const type = adapter.getType();
-    if (type === 'express')
-      this.captureOnExpress(adapter.getInstance(), push.path, push.bodyLimitBytes);
-    else if (type === 'fastify')
-      this.captureOnFastify(adapter.getInstance(), push.path, push.bodyLimitBytes);
+    if (type === 'express') this.captureOnExpress(adapter.getInstance(), isPush, limit);
+    else if (type === 'fastify') this.captureOnFastify(adapter.getInstance(), isPush, limit);
   }
 
-  private captureOnExpress(app: ExpressLike, path: string, limit: number): void {
+  private captureOnExpress(app: ExpressLike, isPush: PushRoute, limit: number): void {
     const reader: Middleware = (req, res, next) => {
-      if (!isPushPost(req.method, req.url, path)) return next();
+      if (!isPush(req.method, req.url)) return next();
       readBody(req, limit).then(
         (bytes) => {
           (req as { [PUSH_RAW_BODY]?: Buffer })[PUSH_RAW_BODY] = bytes;
@@ -96,14 +104,14 @@ export class PushBodyCapture implements OnModuleInit {
     stack.unshift(stack.pop());
   }
 
-  private captureOnFastify(app: FastifyLike, path: string, limit: number): void {
+  private captureOnFastify(app: FastifyLike, isPush: PushRoute, limit: number): void {
     app.addContentTypeParser(
       PUSH_CONTENT_TYPE,
       { parseAs: 'buffer', bodyLimit: limit },
       (_request, body, done) => done(null, body),
     );
     app.addHook('onRequest', (request, _reply, done) => {
-      if (isPushPost(request.method, request.url, path)) {
+      if (isPush(request.method, request.url)) {
         request.headers['content-type'] = PUSH_CONTENT_TYPE;
       }
       done();

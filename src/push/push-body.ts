@@ -20,12 +20,20 @@ export function isPushPost(
   method: string | undefined,
   url: string | undefined,
   path: string,
+  withAccount = false,
 ): boolean {
   if (method !== 'POST' || !url) return false;
   const query = url.indexOf('?');
   let pathname = (query === -1 ? url : url.slice(0, query)).toLowerCase();
   if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1);
-  return pathname.endsWith(path.toLowerCase());
+  if (!withAccount) return pathname.endsWith(path.toLowerCase());
+  // Several accounts: `path/:account`, the account one segment.
+  const slash = pathname.lastIndexOf('/');
+  return (
+    slash > 0 &&
+    slash < pathname.length - 1 &&
+    pathname.slice(0, slash).endsWith(path.toLowerCase())
+  );
 }
 
 /**

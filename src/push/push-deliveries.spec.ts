@@ -31,7 +31,12 @@ function controlledHandler() {
 function instances(count: number, store = new MemoryCredentialStore(), timing = TIMING) {
   return Array.from(
     { length: count },
-    () => new PushDeliveries(new PushLedger(store, systemClock, 60_000, logger), timing, logger),
+    () =>
+      new PushDeliveries(
+        new PushLedger('wx-spec', store, systemClock, 60_000, logger),
+        timing,
+        logger,
+      ),
   );
 }
 

@@ -1,54 +1,79 @@
 import { type ServerResponse } from 'node:http';
-import {
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Post,
-  Query,
-  Req,
-  Res,
-  type Type,
-} from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { WeChatAccountNotFoundError } from '../accounts/wechat-account-not-found.error.js';
+import { WeChatAccounts } from '../accounts/wechat-accounts.js';
+import { WeChatArgumentError } from '../api/wechat-api.error.js';
 import { pushBodyOf } from './push-body.js';
-import { type PushAnswer, PushReceiver, rejectionAnswer } from './push-receiver.js';
+import { type PushAnswer, type PushReceiver, rejectionAnswer } from './push-receiver.js';
+
+/** Where the endpoint is: `path` itself (one account), or `path/:account` (several). */
+export type PushRouteForm = 'single' | 'accounts';
+
+const NO_SUCH_ACCOUNT: PushAnswer = {
+  status: 404,
+  contentType: 'text/plain; charset=utf-8',
+  body: 'No WeChat account receives pushes here',
+};
 
 /**
- * The push endpoint at `path`: GET answers WeChat's URL verification, POST receives messages and
- * events. Each `WeChatModule` gets a class of its own, so modules with different paths keep theirs.
+ * The push endpoint at `path` (one account) or `path/:account` (the account's appId or name, like
+ * WeChat's `$APPID$` URL template): GET answers WeChat's URL verification, POST receives messages
+ * and events. Each `WeChatModule` gets a class of its own, so modules with different paths keep
+ * theirs.
  */
-export function createPushEndpointController(path: string): Type<unknown> {
+export function createPushEndpointController(path: string, form: PushRouteForm): Type<unknown> {
+  const route = form === 'single' ? '' : ':account';
+
   @Controller(path)
   class PushEndpointController {
     constructor(
-      private readonly receiver: PushReceiver,
+      private readonly accounts: WeChatAccounts,
       private readonly adapterHost: HttpAdapterHost,
-      @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
     ) {}
 
-    @Get()
-    verify(@Query() query: Record<string, unknown>, @Res() response: unknown): void {
-      this.send(response, this.receiver.verify(query));
+    @Get(route)
+    async verify(
+      @Query() query: Record<string, unknown>,
+      @Res() response: unknown,
+      @Param('account') account?: string,
+    ): Promise<void> {
+      const receiver = await this.receiverOf(account);
+      this.send(response, receiver ? receiver.verify(query) : NO_SUCH_ACCOUNT);
     }
 
-    @Post()
+    @Post(route)
     @HttpCode(200)
     async receive(
       @Req() request: object,
       @Res() response: unknown,
       @Query() query: Record<string, unknown>,
+      @Param('account') account?: string,
     ): Promise<void> {
-      const limit = this.options.push!.bodyLimitBytes;
-      let answer: PushAnswer;
+      const receiver = await this.receiverOf(account);
+      let answer: PushAnswer = NO_SUCH_ACCOUNT;
       try {
-        answer = await this.receiver.receive(query, await pushBodyOf(request, limit));
+        if (receiver) {
+          const body = await pushBodyOf(request, receiver.bodyLimitBytes);
+          answer = await receiver.receive(query, body);
+        }
       } catch (error) {
         answer = rejectionAnswer(error);
       }
       this.send(response, answer);
+    }
+
+    private async receiverOf(account: string | undefined): Promise<PushReceiver | undefined> {
+      try {
+        const found =
+          account === undefined ? this.accounts.default : await this.accounts.get(account);
+        return found?.pushReceiver;
+      } catch (error) {
+        if (error instanceof WeChatAccountNotFoundError || error instanceof WeChatArgumentError) {
+          return undefined;
+        }
+        throw error;
+      }
     }
 
     private send(response: unknown, answer: PushAnswer): void {

@@ -1,5 +1,6 @@
 import { assignMetadata, type PipeTransform, type Type } from '@nestjs/common';
 import { WECHAT_NAMESPACE } from '../wechat.constants.js';
+import { WeChatArgumentError } from '../api/wechat-api.error.js';
 import { type WeChatEventType, type WeChatMessageType } from './push-message.types.js';
 
 /** Metadata key of `@OnWeChatMessage()` / `@OnWeChatEvent()`: the method's subscriptions. */
@@ -12,12 +13,23 @@ export const PUSH_MESSAGE_PARAM = 0;
 /** Matches text content (a message) or the scene, else `EventKey` (an event). */
 export type PushFilter = string | RegExp;
 
+/** Options of `@OnWeChatMessage()` / `@OnWeChatEvent()` beyond the type and the filter. */
+export interface PushHandlerOptions {
+  /**
+   * Only pushes to this account (its name or appId), or to one of these; default every account.
+   * For its accounts, such a handler answers before any handler of every account.
+   */
+  account?: string | string[];
+}
+
 /** What one decorator subscribes a method to. */
 export interface PushSubscription {
   kind: 'message' | 'event';
   /** `MsgType` of a message or `Event` of an event; none: every one of its kind (the fallback). */
   type?: string;
   filter?: PushFilter;
+  /** Names or appIds of the accounts it is for; none: every account. */
+  accounts?: string[];
 }
 
 /**
@@ -29,8 +41,9 @@ export interface PushSubscription {
 export function OnWeChatMessage(
   type?: WeChatMessageType | (string & {}),
   filter?: PushFilter,
+  options?: PushHandlerOptions,
 ): MethodDecorator {
-  return subscribe({ kind: 'message', type, filter });
+  return subscribe({ kind: 'message', type, filter, accounts: accountsOf(options) });
 }
 
 /**
@@ -41,8 +54,9 @@ export function OnWeChatMessage(
 export function OnWeChatEvent(
   event?: WeChatEventType | (string & {}),
   filter?: PushFilter,
+  options?: PushHandlerOptions,
 ): MethodDecorator {
-  return subscribe({ kind: 'event', type: event, filter });
+  return subscribe({ kind: 'event', type: event, filter, accounts: accountsOf(options) });
 }
 
 /**
@@ -68,10 +82,24 @@ function subscribe(subscription: PushSubscription): MethodDecorator {
   const copy: PushSubscription = { kind: subscription.kind };
   if (subscription.type !== undefined) copy.type = subscription.type;
   if (subscription.filter !== undefined) copy.filter = subscription.filter;
+  if (subscription.accounts !== undefined) copy.accounts = subscription.accounts;
   return (_target, _key, descriptor) => {
     const method = descriptor.value as object;
     const existing: PushSubscription[] = Reflect.getMetadata(PUSH_HANDLER_METADATA, method) ?? [];
     Reflect.defineMetadata(PUSH_HANDLER_METADATA, [...existing, copy], method);
     return descriptor;
   };
+}
+
+function accountsOf(options: PushHandlerOptions | undefined): string[] | undefined {
+  const account = options?.account;
+  if (account === undefined) return undefined;
+  const list = typeof account === 'string' ? [account] : account;
+  if (!Array.isArray(list) || list.length === 0 || list.some((a) => typeof a !== 'string' || !a)) {
+    throw new WeChatArgumentError(
+      'push handler account',
+      'must be an account name or appId, or a non-empty list of them',
+    );
+  }
+  return [...list];
 }

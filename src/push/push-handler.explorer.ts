@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
 import { type ParamsFactory } from '@nestjs/core/helpers/external-context-creator.js';
-import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { type ResolvedModuleOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_MODULE_RESOLVED } from '../wechat.constants.js';
 import {
   PUSH_ARGS_METADATA,
   PUSH_HANDLER_METADATA,
   PUSH_MESSAGE_PARAM,
   type PushSubscription,
 } from './push-handler.decorators.js';
-import { type PushHandler, PushHandlerError, PushHandlerTable } from './push-handler.table.js';
-import { PushReceiver } from './push-receiver.js';
+import { PushHandlerDirectory } from './push-handler.directory.js';
+import { type PushHandler, PushHandlerError } from './push-handler.table.js';
 
 /** The Nest context type push handlers run in: `host.getType() === 'wechat'` in guards and filters. */
 export const WECHAT_CONTEXT_TYPE = 'wechat';
@@ -34,13 +34,21 @@ export class PushHandlerExplorer implements OnModuleInit {
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly contexts: ExternalContextCreator,
-    private readonly receiver: PushReceiver,
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Inject(WECHAT_MODULE_RESOLVED) private readonly options: ResolvedModuleOptions,
   ) {}
+
+  private directory = PushHandlerDirectory.empty();
+
+  /** The handlers found at start-up, by account. */
+  get handlers(): PushHandlerDirectory {
+    return this.directory;
+  }
 
   onModuleInit(): void {
     const handlers = this.discover();
-    if (!this.options.push) {
+    const { accounts, accountDefaults } = this.options;
+    const receives = accounts.some((a) => a.push) || accountDefaults.push !== undefined;
+    if (!receives) {
       if (handlers.length > 0) {
         this.logger.warn(
           `${handlers.map((h) => h.name).join(', ')} subscribe to pushes, but WeChatModule has no push option: nothing will call them`,
@@ -48,8 +56,21 @@ export class PushHandlerExplorer implements OnModuleInit {
       }
       return;
     }
-    const table = new PushHandlerTable(handlers, (message) => this.logger.warn(message));
-    this.receiver.useHandlers(table);
+    this.directory = new PushHandlerDirectory(handlers, (message) => this.logger.warn(message));
+    this.warnOfUnknownAccounts();
+  }
+
+  // A handler for an account the module does not list may be a typo (or an account of the source).
+  private warnOfUnknownAccounts(): void {
+    const { accounts, source } = this.options;
+    if (source) return;
+    const known = new Set(accounts.flatMap((a) => [a.name, a.appId]));
+    const unknown = this.directory.accountNames.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      this.logger.warn(
+        `Push handlers are meant for ${unknown.map((n) => JSON.stringify(n)).join(', ')}, which WeChatModule does not list: nothing will call them`,
+      );
+    }
   }
 
   private discover(): PushHandler[] {
@@ -87,7 +108,7 @@ export class PushHandlerExplorer implements OnModuleInit {
           WECHAT_CONTEXT_TYPE,
         );
         for (const subscription of subscriptions) {
-          handlers.push({ name, subscription, invoke: (push) => invoke(push) });
+          handlers.push({ name, subscription, invoke: (push, account) => invoke(push, account) });
         }
       }
     }

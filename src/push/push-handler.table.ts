@@ -5,7 +5,8 @@ import { type WeChatPush } from './push-message.types.js';
 export interface PushHandler {
   name: string;
   subscription: PushSubscription;
-  invoke(push: WeChatPush): Promise<unknown>;
+  /** `account`: the `WeChatAccount` the push came to, the second argument of the method. */
+  invoke(push: WeChatPush, account: unknown): Promise<unknown>;
 }
 
 /** A handler set that cannot work as declared; names the handlers, found at start-up. */

@@ -1,13 +1,12 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { MessageClient } from '../api/clients/message.client.js';
-import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
+import { type CredentialStore } from '../store/credential-store.interface.js';
 import { pooledRandomBytes } from '../common/random-pool.js';
-import { resolvePush } from '../options/resolve-push-options.js';
 import {
   type LateWeChatReply,
+  type ResolvedPushOptions,
   type ResolvedWeChatOptions,
 } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
 import { PushCipher } from './push-cipher.js';
 import {
   openPush,
@@ -17,7 +16,7 @@ import {
   PushRejection,
   verifyPushUrl,
 } from './push-envelope.js';
-import { PushHandlerTable } from './push-handler.table.js';
+import { type PushHandlerLookup } from './push-handler.directory.js';
 import { type WeChatPush } from './push-message.types.js';
 import { pushReplyOf, describePush } from './push-reply.result.js';
 import {
@@ -49,27 +48,31 @@ const RELEASE: PushAnswer = { ...SUCCESS, body: '', release: true };
 // A claim's lease: a holder that dies lets go this long after its last extension, before the next
 // try (5 s after the last) arrives.
 const CLAIM_LEASE_MS = 3000;
-// A module without `push` has no endpoint: its receiver is built from these and never called.
-const UNUSED_PUSH_OPTIONS = resolvePush({ token: 'unused' }, undefined);
 
 /**
- * Receives what WeChat pushes: verifies it, hands it to the handler that subscribes to it (once
- * for a push and its retries), and turns the handler's return value into the passive reply.
+ * Receives what WeChat pushes to one account: verifies it, hands it to the handler that
+ * subscribes to it (once for a push and its retries), and turns the handler's return value into
+ * the passive reply.
  */
-@Injectable()
-export class PushReceiver implements OnModuleDestroy {
+export class PushReceiver {
   private readonly logger = new Logger('WeChat:push');
   private readonly settings: PushEnvelopeSettings;
   private readonly deliveries: PushDeliveries;
-  private handlers = new PushHandlerTable([], () => undefined);
+  private readonly push: ResolvedPushOptions;
 
+  /**
+   * `handlers`: the handlers this account's pushes go to, once they are found; `account`: what
+   * a handler gets as its second argument (the `WeChatAccount`).
+   */
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-    @Inject(CREDENTIAL_STORE) store: CredentialStore,
+    private readonly options: ResolvedWeChatOptions & { push: ResolvedPushOptions },
+    store: CredentialStore,
     private readonly messages: MessageClient,
+    private readonly handlers: () => PushHandlerLookup,
+    private readonly account: unknown,
   ) {
-    // Provided in every module; only used (by the endpoint) when `push` is set.
-    const push = options.push ?? UNUSED_PUSH_OPTIONS;
+    const push = options.push;
+    this.push = push;
     const keys = [push.encodingAESKey, push.previousEncodingAESKey];
     this.settings = {
       appId: options.appId,
@@ -78,6 +81,7 @@ export class PushReceiver implements OnModuleDestroy {
       requireEncryption: push.requireEncryption,
     };
     const ledger = new PushLedger(
+      options.appId,
       store,
       options.clock,
       push.retryWindowSeconds * 1000,
@@ -95,13 +99,14 @@ export class PushReceiver implements OnModuleDestroy {
     );
   }
 
-  onModuleDestroy(): void {
-    this.deliveries.close();
+  /** The largest body this account takes, in bytes. */
+  get bodyLimitBytes(): number {
+    return this.push.bodyLimitBytes;
   }
 
-  /** The handlers found at start-up. */
-  useHandlers(handlers: PushHandlerTable): void {
-    this.handlers = handlers;
+  /** Stops answering retries of pushes in flight (shutdown, or the account removed). */
+  close(): void {
+    this.deliveries.close();
   }
 
   /** WeChat's URL verification (GET). */
@@ -137,7 +142,7 @@ export class PushReceiver implements OnModuleDestroy {
   }
 
   private deliverLate(late: LateWeChatReply): Promise<void> {
-    const push = this.options.push!;
+    const push = this.push;
     return deliverLateReply(
       late,
       push,
@@ -147,10 +152,10 @@ export class PushReceiver implements OnModuleDestroy {
   }
 
   private async dispatch(push: WeChatPush): Promise<WeChatReplyMessage | undefined> {
-    const handler = this.handlers.find(push);
+    const handler = this.handlers().find(push);
     if (!handler) return undefined;
     try {
-      return pushReplyOf(await handler.invoke(push), handler.name, push, this.logger);
+      return pushReplyOf(await handler.invoke(push, this.account), handler.name, push, this.logger);
     } catch (error) {
       const stack = error instanceof Error ? error.stack : String(error);
       this.logger.error(

@@ -4,7 +4,7 @@ import {
   WeChatConfigurationError,
   WeChatTransportError,
 } from '../api/wechat-api.error.js';
-import { type WeChatHttp, type WeChatRequest } from '../api/wechat-http.js';
+import { type AccountHttp, type WeChatRequest } from '../api/wechat-http.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
 import { type FetchedCredential } from './shared-credential.js';
@@ -29,7 +29,7 @@ export class AccessTokenFetcher {
   private readonly forceBudget: StableForceBudget;
 
   constructor(
-    private readonly http: WeChatHttp,
+    private readonly http: AccountHttp,
     options: ResolvedWeChatOptions,
     store: CredentialStore,
   ) {

@@ -1,70 +1,120 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { type ClockTimer } from '../clock/wechat-clock.js';
-import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { type ResolvedSharedOptions } from '../options/wechat-module-options.interface.js';
+import { WECHAT_SHARED_OPTIONS } from '../wechat.constants.js';
 import { findAppSchedulerRegistry, type TimeoutRegistry } from './app-scheduler-registry.js';
+import { DueQueue } from './due-queue.js';
+
+const RATE_WINDOW_MS = 1000;
 
 /**
- * Named one-shot timers owned by the library, set on the module's clock and all cleared when the
- * module closes. The library
- * never imports `ScheduleModule.forRoot()` (that would explore and schedule the app's own
- * `@Interval`/`@Cron` methods a second time); when the app uses `@nestjs/schedule`, the timers
- * are also listed by name in the app's `SchedulerRegistry` (removing one there does not stop it:
+ * Named one-shot tasks of every account of the module (refreshes ahead of expiry, retries,
+ * start-up prefetches) on ONE timer of the module's clock, set for the earliest task: ten
+ * thousand accounts cost one timer, not ten thousand. At most `refreshesPerSecond` tasks start
+ * per second; the rest wait their turn in due order, so many accounts never reach WeChat in a
+ * burst. All are dropped when the module closes.
+ *
+ * The library never imports `ScheduleModule.forRoot()` (that would explore and schedule the app's
+ * own `@Interval`/`@Cron` methods a second time); when the app uses `@nestjs/schedule`, each task
+ * is also listed by name in the app's `SchedulerRegistry` (removing it there does not stop it:
  * the library's refreshes are not the app's to cancel by accident).
  */
 @Injectable()
 export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
-  private readonly timers = new Map<string, ClockTimer>();
+  private readonly queue = new DueQueue<() => void>();
+  private readonly listed = new Map<string, ClockTimer>();
+  private timer?: { handle: ClockTimer; at: number };
+  private window = { startedAt: -Infinity, started: 0 };
   private registry?: TimeoutRegistry;
   private closed = false;
 
   constructor(
     private readonly moduleRef: ModuleRef,
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    @Inject(WECHAT_SHARED_OPTIONS) private readonly options: ResolvedSharedOptions,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.registry = await findAppSchedulerRegistry(this.moduleRef);
-    // Timers scheduled before the registry was found are listed now.
-    for (const [name, handle] of this.timers) this.list(name, handle);
+    // Tasks scheduled before the registry was found are listed now.
+    for (const name of this.queue.names()) this.list(name);
   }
 
-  /** Runs `task` in `delayMs`, replacing any timer of the same name. */
+  /** Runs `task` in `delayMs` (or later, past the rate limit), replacing any task of that name. */
   schedule(name: string, delayMs: number, task: () => void): void {
     if (this.closed) return;
-    this.cancel(name);
-    const handle = this.options.clock.setTimer(delayMs, () => {
-      this.cancel(name);
-      task();
-    });
-    this.timers.set(name, handle);
-    this.list(name, handle);
+    this.unlist(name);
+    const dueAt = this.options.clock.now() + Math.max(0, delayMs);
+    this.queue.put(name, dueAt, task);
+    this.list(name);
+    if (!this.timer || dueAt < this.timer.at) this.arm(dueAt);
   }
 
   cancel(name: string): void {
-    const handle = this.timers.get(name);
-    if (!handle) return;
-    this.timers.delete(name);
-    handle.cancel();
-    // The app may have removed (or replaced) the entry itself: only ours is deleted.
-    if (this.registry?.doesExist('timeout', name) && this.registry.getTimeout(name) === handle) {
-      this.registry.deleteTimeout(name);
-    }
+    if (!this.queue.remove(name)) return;
+    this.unlist(name);
+    // The timer stays set for the removed task: it then finds nothing due and sets itself anew.
   }
 
-  /** The names of the timers now pending. */
+  /** The names of the tasks now pending. */
   names(): string[] {
-    return [...this.timers.keys()];
+    return this.queue.names();
+  }
+
+  /** Clock timers the scheduler holds: 0 or 1, however many tasks are pending. */
+  get activeTimers(): number {
+    return this.timer ? 1 : 0;
   }
 
   onModuleDestroy(): void {
     this.closed = true;
-    for (const name of [...this.timers.keys()]) this.cancel(name);
+    this.timer?.handle.cancel();
+    this.timer = undefined;
+    for (const name of this.queue.names()) this.cancel(name);
   }
 
-  private list(name: string, handle: ClockTimer): void {
+  private arm(at: number): void {
+    this.timer?.handle.cancel();
+    const handle = this.options.clock.setTimer(at - this.options.clock.now(), () => this.fire());
+    this.timer = { handle, at };
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    if (this.closed) return;
+    const now = this.options.clock.now();
+    if (now - this.window.startedAt >= RATE_WINDOW_MS) this.window = { startedAt: now, started: 0 };
+    const due: (() => void)[] = [];
+    while (this.window.started < this.options.refreshesPerSecond) {
+      const next = this.queue.takeDue(now);
+      if (!next) break;
+      this.unlist(next.name);
+      this.window.started += 1;
+      due.push(next.value);
+    }
+    const earliest = this.queue.earliest();
+    if (earliest !== undefined) {
+      // Past the rate limit, what is due waits for the next window.
+      const windowEnds = this.window.startedAt + RATE_WINDOW_MS;
+      this.arm(earliest <= now ? windowEnds : earliest);
+    }
+    for (const task of due) task();
+  }
+
+  private list(name: string): void {
     if (!this.registry || this.registry.doesExist('timeout', name)) return;
-    this.registry.addTimeout(name, handle);
+    const entry: ClockTimer = { cancel: () => this.cancel(name) };
+    this.listed.set(name, entry);
+    this.registry.addTimeout(name, entry);
+  }
+
+  private unlist(name: string): void {
+    const entry = this.listed.get(name);
+    if (!entry) return;
+    this.listed.delete(name);
+    // The app may have removed (or replaced) the entry itself: only ours is deleted.
+    if (this.registry?.doesExist('timeout', name) && this.registry.getTimeout(name) === entry) {
+      this.registry.deleteTimeout(name);
+    }
   }
 }

@@ -1,14 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { maxTotalBackoff } from '../common/retry.js';
 import { type ResolvedWeChatOptions } from '../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
-import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
+import { type CredentialStore } from '../store/credential-store.interface.js';
+import { accountKey } from '../store/account-keys.js';
+import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { RefreshScheduler } from './refresh-scheduler.js';
 import { claimCredential } from './rival-holders.js';
 import { type CredentialSpec, SharedCredential } from './shared-credential.js';
@@ -20,20 +15,19 @@ const MAX_BACKGROUND_RETRY_DELAY_MS = 30_000;
  * Builds the `SharedCredential`s of an account (access_token, tickets) on one store and clock,
  * and closes them before the store closes.
  */
-@Injectable()
-export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationShutdown {
+export class SharedCredentialFactory {
   private readonly created: SharedCredential[] = [];
   private readonly claims: { release(): void }[] = [];
 
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-    @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
+    private readonly options: ResolvedWeChatOptions,
+    private readonly store: CredentialStore,
     private readonly scheduler: RefreshScheduler,
   ) {}
 
   create(label: string, upstream: string, fetch: CredentialSpec['fetch']): SharedCredential {
     const { appId, apiBaseUrls, retry, httpTimeoutMs, token } = this.options;
-    const storeKey = `${appId}:${label}`;
+    const storeKey = accountKey(appId, label);
     const logger = new Logger(`WeChat:${label}`);
     const claim = claimCredential(storeKey, this.store);
     this.claims.push(claim);
@@ -52,7 +46,13 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
       maxTotalBackoff(retry) +
       LEASE_MARGIN_MS;
     const credential = new SharedCredential(
-      { label, storeKey, upstream, fetch },
+      {
+        label,
+        storeKey,
+        timerName: `${WECHAT_NAMESPACE}:${appId}:${label}:refresh`,
+        upstream,
+        fetch,
+      },
       this.store,
       this.scheduler,
       {
@@ -71,22 +71,19 @@ export class SharedCredentialFactory implements OnModuleDestroy, OnApplicationSh
     return credential;
   }
 
-  /** Refreshes stop; a fetch in flight finishes (within the grace) and stores its credential. */
-  async onModuleDestroy(): Promise<void> {
-    await this.closeAll();
-  }
-
   /**
-   * Requests the app served while it was closing may have started a fetch since. The module
-   * closes the store after this hook, so the fetch is stored first.
+   * Refreshes stop; a fetch in flight finishes (within the grace) and stores its credential. Called
+   * as shutdown starts and again just before the store closes (requests served while the app was
+   * closing may have started a fetch since).
    */
-  async onApplicationShutdown(): Promise<void> {
-    await this.closeAll();
-  }
-
-  private async closeAll(): Promise<void> {
+  async close(): Promise<void> {
     const { shutdownGraceMs } = this.options;
     await Promise.all(this.created.map((credential) => credential.close(shutdownGraceMs)));
-    for (const claim of this.claims) claim.release();
+  }
+
+  /** Lets go of the store's listeners and this process's claims: the account is gone. */
+  forget(): void {
+    for (const credential of this.created) credential.forget();
+    for (const claim of this.claims.splice(0)) claim.release();
   }
 }

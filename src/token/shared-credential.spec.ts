@@ -21,7 +21,13 @@ function setUp(leaseMs = 5000) {
     return answer.promise;
   };
   const credential = new SharedCredential(
-    { label: 'access_token', storeKey: KEY, upstream: '/cgi-bin/token', fetch },
+    {
+      label: 'access_token',
+      storeKey: KEY,
+      timerName: `${KEY}:refresh`,
+      upstream: '/cgi-bin/token',
+      fetch,
+    },
     store,
     scheduler as unknown as RefreshScheduler,
     { refreshAheadMs: 60_000, failureCooldownMs: 0, leaseMs, retryDelayMs: 1000 },

@@ -8,7 +8,6 @@ import {
   type StoredCredential,
 } from '../store/credential-store.interface.js';
 import { notRenewed, type TimedCredential, timeCredential } from './credential-timing.js';
-import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 import { type RefreshScheduler } from './refresh-scheduler.js';
 import { isNewerCredential } from '../store/credential-order.js';
 import { impossibleTimes, MAX_CREDENTIAL_LIFETIME_SECONDS } from './credential-plausibility.js';
@@ -25,6 +24,8 @@ export interface CredentialSpec {
   label: string;
   /** The store key, unique per account and credential. */
   storeKey: string;
+  /** The name of its refresh in the scheduler (and the app's `SchedulerRegistry`). */
+  timerName: string;
   /** The WeChat endpoint it comes from, for the daily fetch counter (`/cgi-bin/token`). */
   upstream: string;
   /** `force` asks for a new credential even where WeChat would hand back the current one. */
@@ -72,6 +73,7 @@ export class SharedCredential {
   private readonly dailyFetches: BeijingDayCounter;
   private closing = false;
   private abandoned = false;
+  private readonly stopListening: (() => void)[] = [];
 
   constructor(
     private readonly spec: CredentialSpec,
@@ -85,8 +87,9 @@ export class SharedCredential {
     const upstream = spec.upstream.replace(/^\//, '');
     this.dailyFetches = new BeijingDayCounter(store, `${spec.storeKey}:fetches:${upstream}`, clock);
     // Another instance stored a newer credential: take it now rather than at our next refresh.
-    store.watch?.(spec.storeKey, () => void this.adoptNewerFromStore());
-    store.onRecovered?.(() => void this.reconcile());
+    const unwatch = store.watch?.(spec.storeKey, () => void this.adoptNewerFromStore());
+    const unrecover = store.onRecovered?.(() => void this.reconcile());
+    for (const stop of [unwatch, unrecover]) if (stop) this.stopListening.push(stop);
   }
 
   /** The current credential; the hot path touches nothing but memory. */
@@ -140,6 +143,13 @@ export class SharedCredential {
         return;
       }
     }
+  }
+
+  /** For an account removed: no more refreshes, and the store's listeners let go. */
+  forget(): void {
+    this.closing = true;
+    this.scheduler.cancel(this.spec.timerName);
+    for (const stop of this.stopListening.splice(0)) stop();
   }
 
   status(): CredentialStatus {
@@ -295,7 +305,8 @@ export class SharedCredential {
   }
 
   private async adoptNewerFromStore(): Promise<void> {
-    if (this.closing) return;
+    // Nothing held, nothing to bring up to date: the first caller reads the store anyway.
+    if (this.closing || !this.held) return;
     try {
       const stored = await this.readStored();
       const held = this.held;
@@ -347,6 +358,6 @@ export class SharedCredential {
   }
 
   private get timerName(): string {
-    return `${WECHAT_NAMESPACE}:${this.spec.storeKey}:refresh`;
+    return this.spec.timerName;
   }
 }

@@ -1,3 +1,4 @@
+import { accountKey } from '../store/account-keys.js';
 import { type WeChatClock } from '../clock/wechat-clock.js';
 import { BeijingDayCounter } from '../store/beijing-day-counter.js';
 import { type CredentialStore } from '../store/credential-store.interface.js';
@@ -18,14 +19,17 @@ export class StableForceBudget {
     private readonly appId: string,
     clock: WeChatClock,
   ) {
-    this.forcesToday = new BeijingDayCounter(store, `${appId}:stable-force`, clock);
+    this.forcesToday = new BeijingDayCounter(store, accountKey(appId, 'stable-force'), clock);
   }
 
   /** True, and counted, when a forced refresh may be spent now. */
   async take(): Promise<boolean> {
     try {
       // A lease nobody releases: it runs out after the spacing, and until then no one forces.
-      const spaced = await this.store.acquireLock(`${this.appId}:stable-force:spacing`, SPACING_MS);
+      const spaced = await this.store.acquireLock(
+        accountKey(this.appId, 'stable-force:spacing'),
+        SPACING_MS,
+      );
       if (!spaced) return false;
       return (await this.forcesToday.increment()) <= FORCES_PER_DAY;
     } catch {

@@ -1,11 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { WeChatHttp } from '../api/wechat-http.js';
+import { AccountHttp } from '../api/wechat-http.js';
 import {
   type ResolvedWeChatOptions,
   type TokenSource,
 } from '../options/wechat-module-options.interface.js';
-import { CREDENTIAL_STORE, type CredentialStore } from '../store/credential-store.interface.js';
-import { WECHAT_OPTIONS } from '../wechat.constants.js';
+import { type CredentialStore } from '../store/credential-store.interface.js';
 import { AccessTokenFetcher } from './access-token.fetcher.js';
 import { type CredentialStatus, type SharedCredential } from './shared-credential.js';
 import { SharedCredentialFactory } from './shared-credential.factory.js';
@@ -27,15 +25,14 @@ export interface TokenStats extends TokenStatus {
 }
 
 /** The account's global access_token: one for the whole cluster, refreshed ahead of expiry. */
-@Injectable()
-export class TokenService implements OnApplicationBootstrap {
+export class TokenService {
   private readonly credential: SharedCredential;
 
   constructor(
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
-    http: WeChatHttp,
+    private readonly options: ResolvedWeChatOptions,
+    http: AccountHttp,
     credentials: SharedCredentialFactory,
-    @Inject(CREDENTIAL_STORE) private readonly store: CredentialStore,
+    private readonly store: CredentialStore,
   ) {
     const fetcher = new AccessTokenFetcher(http, options, store);
     this.credential = credentials.create('access_token', fetcher.path, (force) =>
@@ -76,10 +73,5 @@ export class TokenService implements OnApplicationBootstrap {
       storeDegraded: this.store.isDegraded?.() ?? false,
       storeRefusal: this.store.refusal?.(),
     };
-  }
-
-  onApplicationBootstrap(): void {
-    // Warm the token so the first request does not wait; failures are logged by the credential.
-    if (this.options.token.prefetch) this.credential.get().catch(() => undefined);
   }
 }

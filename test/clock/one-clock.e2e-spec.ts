@@ -72,7 +72,7 @@ describe('one clock for the library and the emulator', () => {
     const tokens = moduleRef.get(TokenService);
     // A holder that took the fetch lock and vanished (the in-memory lease runs on the clock).
     const LEASE_MS = 2 * MINUTE;
-    expect(await store.acquireLock(`${APP_ID}:access_token:lock`, LEASE_MS)).toBeDefined();
+    expect(await store.acquireLock(`{${APP_ID}}:access_token:lock`, LEASE_MS)).toBeDefined();
 
     let token: string | undefined;
     const caller = tokens.getAccessToken().then((value) => (token = value));

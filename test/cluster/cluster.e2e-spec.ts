@@ -133,7 +133,7 @@ describe('a cluster of separate processes sharing one token through Redis', () =
     const httpTimeoutMs = 1000;
     const options = clusterOptions({ httpTimeoutMs, retry: { attempts: 1, baseDelayMs: 10 } });
     const leaseMs = httpTimeoutMs + 1000; // one attempt's timeout plus the lease margin
-    const lockKey = `${options.redis!.keyPrefix}${APP_ID}:access_token:lock`;
+    const lockKey = `${options.redis!.keyPrefix}{${APP_ID}}:access_token:lock`;
     await startCluster(options);
     const redis = createClient({ url: REDIS_URL });
     await redis.connect();

@@ -150,7 +150,7 @@ describe('instances sharing Redis', () => {
       2000,
     );
     try {
-      expect(await store.get(`${APP_ID}:access_token`)).toMatchObject({ value: fetched });
+      expect(await store.get(`{${APP_ID}}:access_token`)).toMatchObject({ value: fetched });
     } finally {
       await store.close();
     }

@@ -127,7 +127,7 @@ describe('WeChatModule', () => {
       expect(options).toMatchObject({ appId: APP_ID, retry: { attempts: 2, baseDelayMs: 1000 } });
       // The very store the token is shared through.
       const token = await moduleRef.get(TokenService).getAccessToken();
-      await expect(store.get(`${APP_ID}:access_token`)).resolves.toMatchObject({ value: token });
+      await expect(store.get(`{${APP_ID}}:access_token`)).resolves.toMatchObject({ value: token });
     } finally {
       await moduleRef.close();
     }

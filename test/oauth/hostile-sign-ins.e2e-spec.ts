@@ -154,7 +154,8 @@ describe.each(PLATFORMS)('sign-ins against hostile clients on %s', (platform) =>
     await start({ oauth: { sessionSecret: [NEW_SECRET, OLD_SECRET] } });
     const host = new URL(appUrl).host;
     const before = new TestBrowser();
-    const old = new SessionCodec(OLD_SECRET).encode(
+    // A session of this account (its appId) signed with the old secret.
+    const old = new SessionCodec(OLD_SECRET, undefined, emulator.appId).encode(
       { openid: 'o_alice_0001', scope: 'snsapi_base' },
       3600,
     )!;
@@ -164,8 +165,9 @@ describe.each(PLATFORMS)('sign-ins against hostile clients on %s', (platform) =>
     const after = new TestBrowser();
     await finish(after, await after.get(`${appUrl}/me`));
     const signed = after.cookie(host, 'wechat_session')!;
-    expect(new SessionCodec(NEW_SECRET).decode(signed)).toMatchObject({ openid: 'o_alice_0001' });
-    expect(new SessionCodec(OLD_SECRET).decode(signed)).toBeUndefined();
+    const codec = (secret: string) => new SessionCodec(secret, undefined, emulator.appId);
+    expect(codec(NEW_SECRET).decode(signed)).toMatchObject({ openid: 'o_alice_0001' });
+    expect(codec(OLD_SECRET).decode(signed)).toBeUndefined();
   });
 
   it('signs a browser out', async () => {

@@ -65,10 +65,11 @@ describe.each(PLATFORMS)('web authorization on %s', (platform) => {
     const authorize = new URL(first.location!);
     expect(first.location).toMatch(
       new RegExp(
-        `^${emulator.url}/connect/oauth2/authorize\\?appid=${APP_ID}&redirect_uri=${encodeURIComponent(`${appUrl}/wechat/oauth/callback`).replace(/[.]/g, '\\.')}&response_type=code&scope=snsapi_base&state=[A-Za-z0-9]{32}#wechat_redirect$`,
+        `^${emulator.url}/connect/oauth2/authorize\\?appid=${APP_ID}&redirect_uri=${encodeURIComponent(`${appUrl}/wechat/oauth/callback`).replace(/[.]/g, '\\.')}&response_type=code&scope=snsapi_base&state=[A-Za-z0-9]{32}${Buffer.from(APP_ID).toString('hex')}#wechat_redirect$`,
       ),
     );
-    expect(authorize.searchParams.get('state')).toHaveLength(32);
+    // 32 random characters, then the account (its appId in hex): one callback serves every account.
+    expect(authorize.searchParams.get('state')).toHaveLength(32 + 2 * APP_ID.length);
 
     const visits = await walk(first);
     const callback = visits.find((v) => v.url.includes('/wechat/oauth/callback'))!;

@@ -6,7 +6,7 @@ import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
 import { APP_ID, createWeChatTestingModule, startEmulator } from '../support/wechat-test-app.js';
 
 const TOKEN = '/cgi-bin/token';
-const KEY = `${APP_ID}:access_token`;
+const KEY = `{${APP_ID}}:access_token`;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 

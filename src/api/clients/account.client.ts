@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { type ResolvedWeChatOptions } from '../../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../../wechat.constants.js';
 import { WeChatArgumentError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 
@@ -12,11 +10,10 @@ export interface ApiQuota {
 }
 
 /** Account helpers: quotas and WeChat's IP addresses. */
-@Injectable()
 export class AccountClient {
   constructor(
     private readonly api: WeChatApiClient,
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    private readonly options: ResolvedWeChatOptions,
   ) {}
 
   /** Resets every API's daily call count (10 times a month). */

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { WeChatArgumentError, WeChatTransportError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 import { type WeChatDownload } from '../wechat-http.js';
@@ -17,7 +16,6 @@ export interface UploadedMedia {
 const TYPES = new Set<MediaType>(['image', 'voice', 'video', 'thumb']);
 
 /** Temporary media (临时素材): uploads and downloads as streams, never whole files in memory. */
-@Injectable()
 export class MediaClient {
   constructor(private readonly api: WeChatApiClient) {}
 

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { ERRCODE } from '../errcodes.js';
 import { WeChatApiError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
@@ -6,7 +5,6 @@ import { validateMenu } from './menu-validation.js';
 import { type CurrentSelfMenuInfo, type Menu } from './menu.types.js';
 
 /** The account's custom menu. */
-@Injectable()
 export class MenuClient {
   constructor(private readonly api: WeChatApiClient) {}
 

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { WeChatArgumentError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 import { checkCustomMessage } from './custom-message-check.js';
@@ -9,7 +8,6 @@ import {
 } from './message.types.js';
 
 /** Messages to users: template messages, customer-service messages, subscription notifications. */
-@Injectable()
 export class MessageClient {
   constructor(private readonly api: WeChatApiClient) {}
 

@@ -1,6 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { type ResolvedWeChatOptions } from '../../options/wechat-module-options.interface.js';
-import { WECHAT_OPTIONS } from '../../wechat.constants.js';
 import { WeChatArgumentError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 
@@ -22,11 +20,10 @@ const MAX_PERMANENT_SCENE_ID = 100_000;
 const MAX_SCENE_STR = 64;
 
 /** Parametric QR codes (带参数二维码). */
-@Injectable()
 export class QrCodeClient {
   constructor(
     private readonly api: WeChatApiClient,
-    @Inject(WECHAT_OPTIONS) private readonly options: ResolvedWeChatOptions,
+    private readonly options: ResolvedWeChatOptions,
   ) {}
 
   /** A temporary code living `expireSeconds` (60 to 2,592,000; default 2,592,000). */

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { WeChatArgumentError } from '../wechat-api.error.js';
 import { WeChatApiClient } from '../wechat-api.client.js';
 import {
@@ -15,7 +14,6 @@ const REMARK_MAX = 30;
 const TAG_NAME_MAX_BYTES = 30;
 
 /** Followers of the account: profiles, the follower list, remarks and tags. */
-@Injectable()
 export class UserClient {
   constructor(private readonly api: WeChatApiClient) {}
 
