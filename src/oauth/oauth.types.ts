@@ -51,7 +51,8 @@ export interface WeChatAuthOptions {
    * The account users sign in to: its name or appId, or a function choosing one from the request
    * (a merchant's appId in the path, say). Default: the module's default account.
    */
-  account?: string | ((request: any) => string); // eslint-disable-line @typescript-eslint/no-explicit-any
+  // `never`: a function of the platform's own request type (Express, Fastify) fits.
+  account?: string | ((request: never) => string);
   /** A subclass of `WeChatAuthGuard` to apply instead of it (to shape the 401 or the redirect). */
   guard?: Type<WeChatAuthGuard>;
 }

@@ -71,9 +71,7 @@ export class WeChatAuthGuard implements CanActivate {
   protected accountOf(context: ExecutionContext): WeChatAccount | Promise<WeChatAccount> {
     const chosen = this.authOptions(context)?.account;
     const key =
-      typeof chosen === 'function'
-        ? chosen(context.switchToHttp().getRequest<AuthRequest>())
-        : chosen;
+      typeof chosen === 'function' ? chosen(context.switchToHttp().getRequest<never>()) : chosen;
     if (key === undefined) {
       const fallback = this.accounts.default;
       if (!fallback) {

@@ -63,6 +63,13 @@ class PagesController {
   brandMe(@WeChatUser() user: WeChatAuthUser) {
     return { account: 'brand', openid: user.openid };
   }
+
+  // A merchant's page: the account comes from the path (SaaS).
+  @Get('m/:appId/me')
+  @WeChatAuth({ account: (request: { params: { appId: string } }) => request.params.appId })
+  merchantMe(@WeChatUser() user: WeChatAuthUser) {
+    return { openid: user.openid };
+  }
 }
 
 describe('several accounts in one app', () => {
@@ -230,6 +237,50 @@ describe('several accounts in one app', () => {
       headers: { Accept: 'text/html', Cookie: `wechat_session_brand=${shopSession}` },
     });
     expect(forged.status).toBe(302);
+  });
+
+  it('signs users in to an account chosen from the request, found by the account source', async () => {
+    await start({
+      accounts: [{ ...SHOP }],
+      accountSource: {
+        find: async (key) => (key === BRAND.appId ? { ...BRAND } : undefined),
+      },
+      push: undefined,
+    });
+    brandWeChat.addUser({ openid: 'o_carol_0000001', nickname: 'Carol' });
+    const jar = await signIn(brandWeChat, 'o_carol_0000001', `/m/${BRAND.appId}/me`);
+    const page = await visit(`/m/${BRAND.appId}/me`, jar);
+    expect(page.status).toBe(200);
+    expect(await page.json()).toEqual({ openid: 'o_carol_0000001' });
+    // The shop's page of the same browser needs a sign-in of its own.
+    expect((await visit(`/m/${SHOP.appId}/me`, jar)).status).toBe(302);
+    // A made-up account in the path is the client's mistake.
+    const unknown = await fetch(`${appUrl}/m/wxnobody/me`, { headers: { Accept: 'text/html' } });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('mounts the push route for several accounts from forRootAsync (severalAccounts)', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WeChatModule.forRootAsync({
+          useFactory: () => options({ oauth: undefined }),
+          pushPath: '/wechat/push',
+          severalAccounts: true,
+        }),
+      ],
+      providers: [PushHandlers],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    appUrl = (await app.getUrl()).replace('[::1]', 'localhost');
+    brandWeChat.addUser({ openid: 'o_dave_0000001', nickname: 'Dave' });
+    await brandWeChat.configurePush({
+      url: `${appUrl}/wechat/push/${BRAND.appId}`,
+      token: PUSH_TOKENS.brand,
+      mode: 'plain',
+    });
+    const outcome = await brandWeChat.push(brandWeChat.compose.text('o_dave_0000001', 'yo'));
+    expect(outcome).toMatchObject({ reply: { Content: 'general handler for brand: yo' } });
   });
 
   it('receives pushes per account at push.path/:account, with handlers per account', async () => {
