@@ -1,4 +1,5 @@
 export { WeChatEmulator, type WeChatEmulatorOptions } from './emulator/wechat-emulator.js';
+export { WeChatEmulators } from './emulator/wechat-emulators.js';
 export { EmulatorClock } from './emulator/emulator-clock.js';
 export { TestClock, type TestClockOptions } from './test-clock.js';
 export { type EmulatorFault } from './emulator/emulator-router.js';
