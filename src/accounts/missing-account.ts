@@ -9,6 +9,8 @@ export function missingAccount<T extends object>(explanation: string): T {
   return new Proxy({} as T, {
     get(_target, property) {
       if (typeof property === 'symbol' || PROBED.test(property)) return undefined;
+      // What every object has (Nest's explorers walk them): as on a plain object.
+      if (property in Object.prototype) return Reflect.get(Object.prototype, property);
       throw new Error(explanation);
     },
   });

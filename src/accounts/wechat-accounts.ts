@@ -104,6 +104,12 @@ export class WeChatAccounts
     return this.byKey.get(nameOrAppId);
   }
 
+  /** The shared store's state: unreachable (this instance on its own), or refusing writes. */
+  storeState(): { degraded: boolean; refusal?: string } {
+    const { store } = this.infrastructure;
+    return { degraded: store.isDegraded?.() ?? false, refusal: store.refusal?.() };
+  }
+
   /** The accounts this process holds now: the listed ones and those found so far. */
   list(): WeChatAccount[] {
     return [...new Set(this.byKey.values())];

@@ -259,6 +259,25 @@ describe('several accounts in one app', () => {
     expect(unknown.status).toBe(400);
   });
 
+  it('explains, on use, that a module with only a source has no default account', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        WeChatModule.forRoot({
+          ...options(),
+          accounts: undefined,
+          accountSource: { find: async () => undefined },
+          oauth: undefined,
+          push: undefined,
+        }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    expect(() => app!.get(TokenService).getAccessToken()).toThrow(
+      /default account, and WeChatModule has none.*WeChatAccounts\.get/,
+    );
+  });
+
   it('mounts the push route for several accounts from forRootAsync (severalAccounts)', async () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
