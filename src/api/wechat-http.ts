@@ -65,6 +65,11 @@ export interface WeChatDownload {
 }
 
 const MAX_REDIRECTS = 3;
+// Sockets per WeChat host. Thousands of accounts asking at once (a cold start, a burst of
+// demand) would otherwise open a socket each and can run a machine out of ports; past this,
+// calls queue for a socket, within their own deadline.
+const MAX_SOCKETS_PER_HOST = 128;
+const AGENT_OPTIONS = { keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST, maxFreeSockets: 32 };
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 // Query parameters that carry a secret of the account or of a user.
 const SECRET_PARAMS = ['access_token', 'secret', 'refresh_token', 'code'];
@@ -89,11 +94,11 @@ interface Answer {
 @Injectable()
 export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   // Own keep-alive agents: connections are reused, and all of them close with the module.
-  private readonly httpAgent = new HttpAgent({ keepAlive: true });
-  private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  private readonly httpAgent = new HttpAgent(AGENT_OPTIONS);
+  private readonly httpsAgent = new HttpsAgent(AGENT_OPTIONS);
   // URLs from answers have agents of their own: their sockets go to checked addresses only.
-  private readonly followHttpAgent = new HttpAgent({ keepAlive: true });
-  private readonly followHttpsAgent = new HttpsAgent({ keepAlive: true });
+  private readonly followHttpAgent = new HttpAgent(AGENT_OPTIONS);
+  private readonly followHttpsAgent = new HttpsAgent(AGENT_OPTIONS);
   // Never the process-wide axios: the app's interceptors and defaults must not see secrets.
   private readonly axios = createIsolatedAxios();
   private readonly hosts: HostSelector;

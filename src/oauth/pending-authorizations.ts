@@ -1,6 +1,6 @@
 import { type WeChatClock } from '../clock/wechat-clock.js';
 import { randomAlphanumeric } from '../common/random-alphanumeric.js';
-import { CookieSigner } from './cookie-signer.js';
+import { SignedJsonCookie } from './signed-json-cookie.js';
 import { isWebScope, type WebScope } from './oauth.types.js';
 
 /** A sign-in this browser started: its `state`, where to return, the scope, its expiry (ms). */
@@ -45,26 +45,20 @@ const MAX_RETURN_PATH = 2048;
  * them cannot push out a real user's pending sign-in (it lives in that user's own browser).
  */
 export class PendingAuthorizations {
-  private readonly signer: CookieSigner;
+  private readonly cookie: SignedJsonCookie;
 
   constructor(
     secrets: readonly string[],
     private readonly clock: WeChatClock,
   ) {
-    this.signer = new CookieSigner('p1', secrets);
+    this.cookie = new SignedJsonCookie('p1', secrets);
   }
 
   /** The sign-ins of a genuine cookie (expired ones too: see `isLive`); [] for anything else. */
   read(cookie: string | undefined): PendingAuthorization[] {
-    const payload = cookie && this.signer.open(cookie);
-    if (!payload) return [];
-    try {
-      const entries = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as unknown;
-      if (!Array.isArray(entries)) return [];
-      return entries.filter((e): e is PendingAuthorization => isPendingAuthorization(e));
-    } catch {
-      return [];
-    }
+    const entries = this.cookie.read(cookie);
+    if (!Array.isArray(entries)) return [];
+    return entries.filter((e): e is PendingAuthorization => isPendingAuthorization(e));
   }
 
   /**
@@ -85,8 +79,7 @@ export class PendingAuthorizations {
   /** The signed cookie value of `entries` (the oldest dropped until it fits), or undefined if none. */
   write(entries: PendingAuthorization[]): string | undefined {
     for (let kept = entries.length; kept > 0; kept--) {
-      const payload = Buffer.from(JSON.stringify(entries.slice(0, kept))).toString('base64url');
-      const value = this.signer.sign(payload);
+      const value = this.cookie.write(entries.slice(0, kept));
       if (value.length <= MAX_COOKIE_VALUE_BYTES) return value;
     }
     return undefined;

@@ -1,5 +1,5 @@
 import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
-import { CookieSigner } from './cookie-signer.js';
+import { SignedJsonCookie } from './signed-json-cookie.js';
 import { isWebScope, type WeChatAuthUser } from './oauth.types.js';
 
 // Browsers drop a cookie past 4096 bytes (name, value and attributes): the guard would then send
@@ -19,7 +19,7 @@ const MAX_AVATAR_URL = 512;
 export class SessionCodec {
   // Cookies already verified, so a returning browser costs a map lookup, not an HMAC.
   private readonly verified = new Map<string, { user: WeChatAuthUser; expiresAt: number }>();
-  private readonly signer: CookieSigner;
+  private readonly cookie: SignedJsonCookie;
 
   /** `appId`: the account the sessions are for; a cookie of another account is no session. */
   constructor(
@@ -27,16 +27,14 @@ export class SessionCodec {
     private readonly clock: WeChatClock = systemClock,
     private readonly appId?: string,
   ) {
-    this.signer = new CookieSigner('v1', typeof secrets === 'string' ? [secrets] : secrets);
+    this.cookie = new SignedJsonCookie('v1', typeof secrets === 'string' ? [secrets] : secrets);
   }
 
   /** The cookie value of `user`, its profile trimmed to fit; undefined if even that is too big. */
   encode(user: WeChatAuthUser, maxAgeSeconds: number): string | undefined {
     const exp = Math.floor(this.clock.now() / 1000) + maxAgeSeconds;
     for (const candidate of [trimmed(user), withoutProfile(user)]) {
-      const session = { user: candidate, exp, aid: this.appId };
-      const payload = Buffer.from(JSON.stringify(session)).toString('base64url');
-      const cookie = this.signer.sign(payload);
+      const cookie = this.cookie.write({ user: candidate, exp, aid: this.appId });
       if (cookie.length <= MAX_SESSION_COOKIE_VALUE) return cookie;
     }
     return undefined;
@@ -58,21 +56,14 @@ export class SessionCodec {
   }
 
   private verify(cookie: string): { user: WeChatAuthUser; expiresAt: number } | undefined {
-    const payload = this.signer.open(cookie);
-    if (!payload) return undefined;
-    try {
-      const { user, exp, aid } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-        user: WeChatAuthUser;
-        exp: number;
-        aid?: string;
-      };
-      if (typeof exp !== 'number' || exp * 1000 <= this.clock.now()) return undefined;
-      if (aid !== this.appId) return undefined;
-      if (typeof user?.openid !== 'string' || !isWebScope(user.scope)) return undefined;
-      return { user, expiresAt: exp * 1000 };
-    } catch {
-      return undefined;
-    }
+    const session = this.cookie.read(cookie) as
+      { user?: WeChatAuthUser; exp?: unknown; aid?: string } | undefined;
+    if (typeof session !== 'object' || session === null) return undefined;
+    const { user, exp, aid } = session;
+    if (typeof exp !== 'number' || exp * 1000 <= this.clock.now()) return undefined;
+    if (aid !== this.appId) return undefined;
+    if (typeof user?.openid !== 'string' || !isWebScope(user.scope)) return undefined;
+    return { user, expiresAt: exp * 1000 };
   }
 }
 

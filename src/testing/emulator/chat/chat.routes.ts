@@ -1,12 +1,9 @@
+import { readBody } from '../../../push/push-body.js';
+import { PushRejection } from '../../../push/push-envelope.js';
 import { type WeChatPushBase } from '../../../push/push-message.types.js';
 import { type EmulatorClock } from '../emulator-clock.js';
 import { type EmulatorMenuButton } from '../emulator-menu.js';
-import {
-  type EmulatorRequest,
-  type EmulatorRouter,
-  type EmulatorStreamRequest,
-  type RawReply,
-} from '../emulator-router.js';
+import { type EmulatorRequest, type EmulatorRouter, type RawReply } from '../emulator-router.js';
 import { type EmulatorUser, type EmulatorUsers } from '../emulator-users.js';
 import { type EmulatorPushComposer } from '../push/push-compose.js';
 import { PushUnavailableError } from '../push/emulator-push.js';
@@ -87,11 +84,18 @@ export function registerChatRoutes(router: EmulatorRouter, state: ChatRouteState
     if (type !== 'application/json') {
       return jsonError(415, 'send a JSON body with Content-Type: application/json');
     }
-    const raw = await readLimited(req);
-    if (raw === undefined) return jsonError(413, `the body is over ${MAX_SEND_BYTES} bytes`);
+    let raw: Buffer;
+    try {
+      raw = await readBody(req.stream, MAX_SEND_BYTES);
+    } catch (error) {
+      if (!(error instanceof PushRejection)) throw error;
+      const problem =
+        error.status === 413 ? `the body is over ${MAX_SEND_BYTES} bytes` : error.message;
+      return jsonError(error.status, problem);
+    }
     let body: unknown;
     try {
-      body = JSON.parse(raw);
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       return jsonError(400, 'the body is not JSON');
     }
@@ -152,23 +156,6 @@ function pushFailure(error: Error): RawReply {
 }
 
 /** The body as text, or undefined when it is larger than the limit (it is still read to the end). */
-function readLimited(req: EmulatorStreamRequest): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_SEND_BYTES) chunks.push(chunk);
-    });
-    req.stream.once('end', () =>
-      resolve(size > MAX_SEND_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
-    );
-    req.stream.once('error', reject);
-    // After 'end' this changes nothing; before it, the client went away mid-body.
-    req.stream.once('close', () => reject(new Error('the client closed the request')));
-  });
-}
-
 function methodNotAllowed(allowed: string): RawReply {
   const reply = jsonError(405, `use ${allowed}`);
   reply.raw.headers!.Allow = allowed === 'GET' ? 'GET, HEAD' : allowed;
