@@ -73,6 +73,8 @@ export class SharedCredential {
   private readonly dailyFetches: BeijingDayCounter;
   private closing = false;
   private abandoned = false;
+  /** The account was removed: nothing fetched from now on goes into the store. */
+  private forgotten = false;
   private readonly stopListening: (() => void)[] = [];
 
   constructor(
@@ -148,8 +150,13 @@ export class SharedCredential {
   /** For an account removed: no more refreshes, and the store's listeners let go. */
   forget(): void {
     this.closing = true;
+    this.forgotten = true;
     this.scheduler.cancel(this.spec.timerName);
     for (const stop of this.stopListening.splice(0)) stop();
+    // A fetch in flight may store its credential before it hears of this: take it out again.
+    this.inflight
+      ?.then((credential) => this.store.deleteIfValue(this.spec.storeKey, credential.value))
+      .catch(() => undefined);
   }
 
   status(): CredentialStatus {
@@ -232,6 +239,8 @@ export class SharedCredential {
           previous?.value === asked.value
             ? notRenewed(previous, asked, this.timing.retryDelayMs)
             : asked;
+        // Removed meanwhile: its callers get what was fetched, the store nothing.
+        if (this.forgotten) return timeCredential(fetched, this.timing.refreshAheadMs);
         await this.store.set(storeKey, fetched);
         // The store keeps the newer of two credentials: the cluster adopts whichever it kept.
         const kept = await this.readStored();

@@ -15,9 +15,8 @@ import {
   type WeChatAuthUser,
   type WeChatModuleOptions,
 } from '../../src/index.js';
-import { WeChatEmulator } from '../../src/testing/index.js';
 import { RefreshScheduler } from '../../src/token/refresh-scheduler.js';
-import { EmulatorRouter } from '../support/emulator-router.js';
+import { WeChatEmulator, WeChatEmulators } from '../../src/testing/index.js';
 
 const SHOP = {
   name: 'shop',
@@ -75,14 +74,14 @@ class PagesController {
 describe('several accounts in one app', () => {
   let shopWeChat: WeChatEmulator;
   let brandWeChat: WeChatEmulator;
-  let router: EmulatorRouter;
+  let router: WeChatEmulators;
   let app: INestApplication | undefined;
   let appUrl: string;
 
   beforeAll(async () => {
     shopWeChat = await WeChatEmulator.start({ appId: SHOP.appId, appSecret: SHOP.appSecret });
     brandWeChat = await WeChatEmulator.start({ appId: BRAND.appId, appSecret: BRAND.appSecret });
-    router = await EmulatorRouter.start([shopWeChat, brandWeChat]);
+    router = await WeChatEmulators.front([shopWeChat, brandWeChat]);
   });
 
   afterEach(async () => {

@@ -4,7 +4,7 @@ import { type WeChatModuleOptions } from '../../src/index.js';
 
 // Resolved from the package root (where npm runs tests and benchmarks), so that compiled copies
 // of this file (the benchmark's) find the worker too.
-const WORKER = resolve(process.cwd(), 'test/cluster/token-worker.mjs');
+const TOKEN_WORKER = resolve(process.cwd(), 'test/cluster/token-worker.mjs');
 const CLOSE_TIMEOUT_MS = 5000;
 
 export interface WorkerLog {
@@ -14,7 +14,7 @@ export interface WorkerLog {
 
 type Reply = Record<string, unknown>;
 
-/** A clustered app instance in a process of its own (see token-worker.mjs). */
+/** A clustered app instance in a process of its own (see token-worker.mjs, accounts-worker.mjs). */
 export class ClusterWorker {
   readonly logs: WorkerLog[] = [];
   private nextId = 0;
@@ -35,9 +35,12 @@ export class ClusterWorker {
     });
   }
 
-  /** Starts a process; with `options` it opens its app at once, else it waits for `open`. */
-  static start(options?: WeChatModuleOptions): Promise<ClusterWorker> {
-    const child = fork(WORKER, [], {
+  /**
+   * Starts a process running `worker` (default token-worker.mjs); with `options` it opens its app
+   * at once, else it waits for `open`.
+   */
+  static start(options?: WeChatModuleOptions, worker = TOKEN_WORKER): Promise<ClusterWorker> {
+    const child = fork(worker, [], {
       env: {
         ...process.env,
         NODE_OPTIONS: '',
