@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, Query, Req, Res, type Type } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Query,
+  Req,
+  Res,
+  ServiceUnavailableException,
+  type Type,
+} from '@nestjs/common';
+import { WeChatAccountSourceError } from '../accounts/wechat-account-source.error.js';
 import { WeChatArgumentError } from '../api/wechat-api.error.js';
 import { WeChatAccounts } from '../accounts/wechat-accounts.js';
 import { WeChatAccountNotFoundError } from '../accounts/wechat-account-not-found.error.js';
@@ -38,6 +48,9 @@ export function createOAuthCallbackController(path: string): Type<unknown> {
         const account = await this.accounts.get(appId);
         if (account.options.oauth) return account;
       } catch (error) {
+        if (error instanceof WeChatAccountSourceError && error.kind === 'unavailable') {
+          throw new ServiceUnavailableException('The WeChat account cannot be looked up now');
+        }
         const foreign =
           error instanceof WeChatAccountNotFoundError || error instanceof WeChatArgumentError;
         if (!foreign) throw error;

@@ -1,11 +1,14 @@
 import {
   BadRequestException,
+  ServiceUnavailableException,
   type CanActivate,
   type ExecutionContext,
   Injectable,
 } from '@nestjs/common';
 import { type WeChatAccount } from '../accounts/wechat-account.js';
 import { WeChatAccountNotFoundError } from '../accounts/wechat-account-not-found.error.js';
+import { WeChatAccountSourceError } from '../accounts/wechat-account-source.error.js';
+import { isAccountKey } from '../accounts/wechat-accounts.js';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { WeChatOptionsError } from '../options/wechat-options.error.js';
 import { WECHAT_AUTH_METADATA, WECHAT_USER_PROPERTY } from './oauth.constants.js';
@@ -51,7 +54,8 @@ export class WeChatAuthGuard implements CanActivate {
     context: ExecutionContext,
     account: WeChatAccount,
   ): boolean | Promise<boolean> {
-    const authenticator = authenticatorOf(account);
+    const chosenByRequest = typeof this.authOptions(context)?.account === 'function';
+    const authenticator = authenticatorOf(account, chosenByRequest);
     (context.switchToHttp().getRequest<Record<symbol, unknown>>() as Record<symbol, unknown>)[
       WECHAT_AUTH_ACCOUNT
     ] = authenticator;
@@ -70,9 +74,7 @@ export class WeChatAuthGuard implements CanActivate {
    */
   protected accountOf(context: ExecutionContext): WeChatAccount | Promise<WeChatAccount> {
     const chosen = this.authOptions(context)?.account;
-    const key =
-      typeof chosen === 'function' ? chosen(context.switchToHttp().getRequest<never>()) : chosen;
-    if (key === undefined) {
+    if (chosen === undefined) {
       const fallback = this.accounts.default;
       if (!fallback) {
         throw new Error(
@@ -81,7 +83,12 @@ export class WeChatAuthGuard implements CanActivate {
       }
       return fallback;
     }
-    return this.accounts.find(key) ?? this.accounts.get(key).catch(notFoundAsBadRequest);
+    if (typeof chosen === 'string') return this.accounts.find(chosen) ?? this.accounts.get(chosen);
+    // Chosen from the request, so the client's to get wrong: anything but an account is a 400.
+    const key: unknown = chosen(context.switchToHttp().getRequest<never>());
+    if (typeof key !== 'string' || !isAccountKey(key))
+      throw new BadRequestException(NO_SUCH_ACCOUNT);
+    return this.accounts.find(key) ?? this.accounts.get(key).catch(asHttpError);
   }
 
   /** The scope the route needs: its `@WeChatAuth({ scope })`, else `oauth.defaultScope`. */
@@ -159,19 +166,23 @@ export class WeChatAuthGuard implements CanActivate {
 // Where the guard keeps the chosen account's authenticator on the request.
 const WECHAT_AUTH_ACCOUNT = Symbol('nestjs-wechat:auth-account');
 
-function authenticatorOf(account: WeChatAccount): WeChatAuthenticator {
-  if (!account.options.oauth) {
-    throw new Error(
-      `@WeChatAuth(): the account ${JSON.stringify(account.name)} has no oauth options (give it oauth, or the module a default oauth)`,
-    );
-  }
-  return account.authenticator;
+const NO_SUCH_ACCOUNT = 'No such WeChat account';
+
+// An account the route names itself without oauth is the app's mistake; one the request chose,
+// the client's (no account to sign in to).
+function authenticatorOf(account: WeChatAccount, chosenByRequest: boolean): WeChatAuthenticator {
+  if (account.options.oauth) return account.authenticator;
+  if (chosenByRequest) throw new BadRequestException(NO_SUCH_ACCOUNT);
+  throw new Error(
+    `@WeChatAuth(): the account ${JSON.stringify(account.name)} has no oauth options (give it oauth, or the module a default oauth)`,
+  );
 }
 
-// A request naming an account nobody has (a function of the request chose it) is the client's.
-function notFoundAsBadRequest(error: unknown): never {
-  if (error instanceof WeChatAccountNotFoundError) {
-    throw new BadRequestException('No such WeChat account');
+// What the lookup of a request's account ends in, as an answer to that request.
+function asHttpError(error: unknown): never {
+  if (error instanceof WeChatAccountNotFoundError) throw new BadRequestException(NO_SUCH_ACCOUNT);
+  if (error instanceof WeChatAccountSourceError && error.kind === 'unavailable') {
+    throw new ServiceUnavailableException('The WeChat account cannot be looked up now');
   }
   throw error;
 }

@@ -65,6 +65,11 @@ function resolveAccountFields(
   if (typeof name !== 'string' || !ACCOUNT_NAME.test(name)) {
     throw new WeChatOptionsError('name', 'must be 1-64 characters of A-Za-z0-9_-');
   }
+  // An account is found by its name or its appId: a name that could be another account's appId
+  // would take that appId's pushes, sign-ins and handlers.
+  if (name !== appId && /^wx/i.test(name)) {
+    throw new WeChatOptionsError('name', "must not begin with 'wx' (that is how appIds begin)");
+  }
 
   const token = { ...defaults.token, ...given.token };
   const source = token.source ?? 'token';

@@ -81,6 +81,13 @@ function resolveAccountsForm(
   if (push?.path !== undefined && pushPath === callbackPath) {
     throw new WeChatOptionsError('push.path', 'must differ from oauth.callbackPath');
   }
+  // The push endpoint takes every `${pushPath}/<segment>`: the callback cannot live there.
+  if (callbackPath.startsWith(`${pushPath}/`)) {
+    throw new WeChatOptionsError(
+      'oauth.callbackPath',
+      `must not be under ${pushPath}/, where each path names an account's push endpoint`,
+    );
+  }
   const accountDefaults = { token, oauth, push };
   const context: AccountContext = {
     shared,
@@ -104,10 +111,22 @@ function resolveAccountsForm(
   };
 }
 
-// An appId or a name must lead to one account only.
+// An appId or a name must lead to one account only, and a cookie belong to one account.
 function refuseClashes(accounts: ResolvedWeChatOptions[]): void {
   const seen = new Map<string, number>();
+  const cookies = new Map<string, number>();
   accounts.forEach((account, i) => {
+    const cookie = account.oauth?.cookie.name;
+    for (const name of cookie === undefined ? [] : [cookie, `${cookie}_oauth`]) {
+      const other = cookies.get(name);
+      if (other !== undefined) {
+        throw new WeChatOptionsError(
+          `accounts[${i}].oauth.cookie.name`,
+          `makes a cookie (${name}) of accounts[${other}] too: each account signs its users in under cookies of its own`,
+        );
+      }
+      cookies.set(name, i);
+    }
     for (const key of new Set([account.appId, account.name])) {
       const other = seen.get(key);
       if (other !== undefined && other !== i) {

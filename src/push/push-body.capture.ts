@@ -6,6 +6,7 @@ import { WECHAT_MODULE_RESOLVED } from '../wechat.constants.js';
 import { DEFAULT_PUSH_BODY_LIMIT } from '../options/resolve-push-options.js';
 import { PushRejection } from './push-envelope.js';
 import { isPushPost, PUSH_RAW_BODY, readBody } from './push-body.js';
+import { isAccountKey, WeChatAccounts } from '../accounts/wechat-accounts.js';
 
 // A content type no client sends: Fastify hands a push to the parser of this type only.
 const PUSH_CONTENT_TYPE = 'application/x-nestjs-wechat-push';
@@ -25,7 +26,12 @@ interface FastifyLike {
   addHook(
     name: 'onRequest',
     hook: (
-      request: { method: string; url: string; headers: Record<string, unknown> },
+      request: {
+        method: string;
+        url: string;
+        headers: Record<string, unknown>;
+        routeOptions?: { url?: string };
+      },
       reply: unknown,
       done: () => void,
     ) => void,
@@ -54,6 +60,7 @@ export class PushBodyCapture implements OnModuleInit {
 
   constructor(
     @Inject(WECHAT_MODULE_RESOLVED) private readonly options: ResolvedModuleOptions,
+    private readonly accounts: WeChatAccounts,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -67,11 +74,31 @@ export class PushBodyCapture implements OnModuleInit {
       accountDefaults.push?.bodyLimitBytes ?? DEFAULT_PUSH_BODY_LIMIT,
       ...receiving.map((account) => account.push!.bodyLimitBytes),
     );
+    // With several accounts, `path/<segment>` is taken for a push when the segment is an account
+    // known here or looks like an appId: the app's own routes that merely end like a push URL
+    // keep their bodies. (A push to an account not yet looked up by name is read by the endpoint
+    // itself, from whatever the app's parsers left.)
+    const isAccount =
+      form === 'accounts'
+        ? (segment: string) => /^wx/i.test(segment) || this.isKnownAccount(segment)
+        : undefined;
     const isPush = (method: string | undefined, url: string | undefined) =>
-      isPushPost(method, url, pushPath, form === 'accounts');
+      isPushPost(method, url, pushPath, isAccount);
     const type = adapter.getType();
     if (type === 'express') this.captureOnExpress(adapter.getInstance(), isPush, limit);
-    else if (type === 'fastify') this.captureOnFastify(adapter.getInstance(), isPush, limit);
+    else if (type === 'fastify') {
+      // Fastify has matched the route before onRequest: the endpoint's own pattern decides.
+      const route = form === 'accounts' ? `${pushPath}/:account` : pushPath;
+      const isPushRoute = (method: string, url: string, routeUrl: string | undefined) =>
+        routeUrl === undefined
+          ? isPush(method, url)
+          : method === 'POST' && routeUrl.toLowerCase().endsWith(route.toLowerCase());
+      this.captureOnFastify(adapter.getInstance(), isPushRoute, limit);
+    }
+  }
+
+  private isKnownAccount(segment: string): boolean {
+    return isAccountKey(segment) && this.accounts.find(segment) !== undefined;
   }
 
   private captureOnExpress(app: ExpressLike, isPush: PushRoute, limit: number): void {
@@ -104,14 +131,18 @@ export class PushBodyCapture implements OnModuleInit {
     stack.unshift(stack.pop());
   }
 
-  private captureOnFastify(app: FastifyLike, isPush: PushRoute, limit: number): void {
+  private captureOnFastify(
+    app: FastifyLike,
+    isPush: (method: string, url: string, routeUrl: string | undefined) => boolean,
+    limit: number,
+  ): void {
     app.addContentTypeParser(
       PUSH_CONTENT_TYPE,
       { parseAs: 'buffer', bodyLimit: limit },
       (_request, body, done) => done(null, body),
     );
     app.addHook('onRequest', (request, _reply, done) => {
-      if (isPush(request.method, request.url)) {
+      if (isPush(request.method, request.url, request.routeOptions?.url)) {
         request.headers['content-type'] = PUSH_CONTENT_TYPE;
       }
       done();

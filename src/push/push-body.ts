@@ -11,29 +11,32 @@ const logger = new Logger('WeChat:push');
 let warnedParsedBody = false;
 
 /**
- * Whether a request is a POST to the push endpoint at `path`, under any prefix the app adds (a
- * global prefix, a version), in any letter case and with a trailing slash (Express routes match
- * those). Decided before routing, from the URL alone; unsigned posts are taken too, so that they
- * get the endpoint's 401 rather than what the app's body parsers make of them.
+ * Whether a request is a push: a POST to `path` (under any global prefix), or with several
+ * accounts to `path/<account>`, when `isAccount` takes that last segment.
  */
 export function isPushPost(
   method: string | undefined,
   url: string | undefined,
   path: string,
-  withAccount = false,
+  isAccount?: (segment: string) => boolean,
 ): boolean {
   if (method !== 'POST' || !url) return false;
   const query = url.indexOf('?');
-  let pathname = (query === -1 ? url : url.slice(0, query)).toLowerCase();
+  let pathname = query === -1 ? url : url.slice(0, query);
   if (pathname.length > 1 && pathname.endsWith('/')) pathname = pathname.slice(0, -1);
-  if (!withAccount) return pathname.endsWith(path.toLowerCase());
-  // Several accounts: `path/:account`, the account one segment.
+  if (!isAccount) return pathname.toLowerCase().endsWith(path.toLowerCase());
   const slash = pathname.lastIndexOf('/');
-  return (
-    slash > 0 &&
-    slash < pathname.length - 1 &&
-    pathname.slice(0, slash).endsWith(path.toLowerCase())
-  );
+  if (slash <= 0 || slash === pathname.length - 1) return false;
+  const base = pathname.slice(0, slash).toLowerCase();
+  return base.endsWith(path.toLowerCase()) && isAccount(safeDecode(pathname.slice(slash + 1)));
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /**

@@ -3,9 +3,10 @@ import { Controller, Get, HttpCode, Param, Post, Query, Req, Res, type Type } fr
 import { HttpAdapterHost } from '@nestjs/core';
 import { WeChatAccountNotFoundError } from '../accounts/wechat-account-not-found.error.js';
 import { WeChatAccounts } from '../accounts/wechat-accounts.js';
+import { WeChatAccountSourceError } from '../accounts/wechat-account-source.error.js';
 import { WeChatArgumentError } from '../api/wechat-api.error.js';
 import { pushBodyOf } from './push-body.js';
-import { type PushAnswer, type PushReceiver, rejectionAnswer } from './push-receiver.js';
+import { type PushAnswer, PushReceiver, rejectionAnswer } from './push-receiver.js';
 
 /** Where the endpoint is: `path` itself (one account), or `path/:account` (several). */
 export type PushRouteForm = 'single' | 'accounts';
@@ -15,6 +16,16 @@ const NO_SUCH_ACCOUNT: PushAnswer = {
   contentType: 'text/plain; charset=utf-8',
   body: 'No WeChat account receives pushes here',
 };
+
+const SOURCE_UNAVAILABLE: PushAnswer = {
+  status: 503,
+  contentType: 'text/plain; charset=utf-8',
+  body: 'The WeChat account cannot be looked up now',
+};
+
+function isAnswer(found: PushReceiver | PushAnswer): found is PushAnswer {
+  return !(found instanceof PushReceiver);
+}
 
 /**
  * The push endpoint at `path` (one account) or `path/:account` (the account's appId or name, like
@@ -39,7 +50,7 @@ export function createPushEndpointController(path: string, form: PushRouteForm):
       @Param('account') account?: string,
     ): Promise<void> {
       const receiver = await this.receiverOf(account);
-      this.send(response, receiver ? receiver.verify(query) : NO_SUCH_ACCOUNT);
+      this.send(response, isAnswer(receiver) ? receiver : receiver.verify(query));
     }
 
     @Post(route)
@@ -51,26 +62,30 @@ export function createPushEndpointController(path: string, form: PushRouteForm):
       @Param('account') account?: string,
     ): Promise<void> {
       const receiver = await this.receiverOf(account);
-      let answer: PushAnswer = NO_SUCH_ACCOUNT;
+      if (isAnswer(receiver)) return this.send(response, receiver);
+      let answer: PushAnswer;
       try {
-        if (receiver) {
-          const body = await pushBodyOf(request, receiver.bodyLimitBytes);
-          answer = await receiver.receive(query, body);
-        }
+        const body = await pushBodyOf(request, receiver.bodyLimitBytes);
+        answer = await receiver.receive(query, body);
       } catch (error) {
         answer = rejectionAnswer(error);
       }
       this.send(response, answer);
     }
 
-    private async receiverOf(account: string | undefined): Promise<PushReceiver | undefined> {
+    // The account's receiver; an answer instead when the request names none we can serve.
+    private async receiverOf(account: string | undefined): Promise<PushReceiver | PushAnswer> {
       try {
         const found =
           account === undefined ? this.accounts.default : await this.accounts.get(account);
-        return found?.pushReceiver;
+        return found?.pushReceiver ?? NO_SUCH_ACCOUNT;
       } catch (error) {
         if (error instanceof WeChatAccountNotFoundError || error instanceof WeChatArgumentError) {
-          return undefined;
+          return NO_SUCH_ACCOUNT;
+        }
+        // WeChat tries again later; by then the account directory may answer.
+        if (error instanceof WeChatAccountSourceError && error.kind === 'unavailable') {
+          return SOURCE_UNAVAILABLE;
         }
         throw error;
       }
