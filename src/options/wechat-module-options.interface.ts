@@ -126,6 +126,8 @@ export interface WeChatSharedOptions {
   shutdownGraceMs?: number;
   /**
    * The shared store of the cluster (needs the `redis` package); default: in-process memory.
+   * One server (`{ url }`), a Redis Cluster (`{ cluster: [nodeUrl, …] }`) or a master watched by
+   * Sentinel (`{ sentinel: { name, sentinels: [url, …] } }`); unknown fields are refused.
    * Every Redis operation gives up after `operationTimeoutMs` (default 1000); start-up waits at
    * most `connectTimeoutMs` (default 2000) for Redis, then runs on its own until Redis answers.
    */

@@ -17,7 +17,7 @@ export const credentialStoreProvider: Provider = {
     const { topology, keyPrefix, operationTimeoutMs, connectTimeoutMs } = options.redis;
     const redis = await RedisCredentialStore.connect(
       {
-        url: topology.kind === 'server' ? topology.url : '',
+        topology,
         keyPrefix,
         operationTimeoutMs,
         pollIntervalMs: 500,

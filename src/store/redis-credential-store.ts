@@ -1,20 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock, type WeChatClock } from '../clock/wechat-clock.js';
+import { withinDeadline } from '../common/within-deadline.js';
+import { type RedisTopology } from '../options/redis-options.interface.js';
 import { type CredentialStore, type StoredCredential } from './credential-store.interface.js';
 import { KeyWaiters } from './key-waiters.js';
-import { withinDeadline } from '../common/within-deadline.js';
-import { StoreRefusedError } from './store-refused.error.js';
+import { createRedisConnection, type RedisConnection } from './redis-connection.js';
+import { delay } from './redis-delay.js';
 import {
   DELETE_IF_VALUE,
-  INCREMENT,
-  RELEASE_LOCK,
   EXTEND_LOCK,
+  INCREMENT,
+  PROBE_WRITE,
+  RELEASE_LOCK,
   SET_IF_NEWER,
 } from './redis-scripts.js';
+import { isTransientRefusal } from './redis-transient-refusals.js';
+import { StoreRefusedError } from './store-refused.error.js';
 
 /** Settings of the Redis store, from the module's `redis` option. */
-export interface RedisStoreSettings {
-  url: string;
+export type RedisStoreSettings = RedisStoreOptions &
+  // One server, a Redis Cluster or a Sentinel-watched master; `url` is short for one server.
+  ({ topology: RedisTopology } | { url: string });
+
+interface RedisStoreOptions {
+  /** Before every key and the change channel; keys put their hash tag (`{appId}`) right after. */
   keyPrefix: string;
   /** Every Redis operation fails after this long instead of hanging. */
   operationTimeoutMs: number;
@@ -27,58 +36,31 @@ export interface RedisStoreSettings {
   clock?: WeChatClock;
 }
 
-// The few node-redis calls used here; the `redis` package itself is an optional peer.
-interface RedisClient {
-  isReady: boolean;
-  connect(): Promise<unknown>;
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  duplicate(): RedisClient;
-  ping(): Promise<string>;
-  get(key: string): Promise<string | null>;
-  getDel(key: string): Promise<string | null>;
-  set(key: string, value: string, options: { NX?: true; PX: number }): Promise<string | null>;
-  eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  close(): Promise<unknown>;
-  destroy(): void;
-}
-
-type CreateClient = (options: object) => RedisClient;
-
-interface RedisModule {
-  createClient: CreateClient;
-  /** node-redis's class of the errors Redis itself answered (`-OOM …`, `-READONLY …`). */
-  ErrorReply: new (...args: never[]) => Error;
-}
-
-const CLOSE_GRACE_MS = 1000;
+// A refusal that a failover clears is asked again after these pauses, doubling, within the
+// operation timeout.
+const FIRST_RETRY_MS = 20;
+const MAX_RETRY_MS = 200;
 
 /**
- * Credentials and the fetch lock in Redis. Every operation either completes or fails within
- * `operationTimeoutMs`; while Redis is down, operations fail at once (no offline queue), so the
- * caller can fall back instead of waiting.
+ * Credentials and the fetch lock in Redis: one server, a Redis Cluster or a Sentinel-watched
+ * master. Every operation touches one key (the scripts too), so each runs whole on the master of
+ * its key's slot. Every operation either completes or fails within `operationTimeoutMs`; while
+ * Redis is down, operations fail at once (no offline queue), so the caller can fall back instead
+ * of waiting.
  */
 export class RedisCredentialStore implements CredentialStore {
   private readonly waiters = new KeyWaiters();
   private readonly watchers = new Map<string, Set<() => void>>();
-  private readonly readyListeners = new Set<() => void>();
-  private readonly errorListeners = new Set<(error: Error) => void>();
   private readonly channel: string;
 
   private constructor(
     private readonly settings: RedisStoreSettings,
-    private readonly client: RedisClient,
-    private readonly subscriber: RedisClient,
-    private readonly ErrorReply: RedisModule['ErrorReply'],
+    private readonly connection: RedisConnection,
   ) {
     this.channel = `${settings.keyPrefix}changed`;
-    // The subscriber's errors repeat the client's; only the client's mark an outage.
-    subscriber.on('error', () => undefined);
-    // Notices published while the subscriber was away are lost. It is ready again only once it
-    // has subscribed again, so one more look from every watcher and waiter misses nothing.
-    subscriber.on('ready', () => this.notifyAll());
-    client.on('error', (error) => this.errorListeners.forEach((l) => l(error as Error)));
-    client.on('ready', () => this.readyListeners.forEach((listener) => listener()));
+    // Notices published while the subscription was away are lost. It is back only once it has
+    // subscribed again, so one more look from every watcher and waiter misses nothing.
+    connection.onResubscribed(() => this.notifyAll());
   }
 
   /** Connects to Redis; resolves after `connectTimeoutMs` even if Redis has not answered yet. */
@@ -86,54 +68,63 @@ export class RedisCredentialStore implements CredentialStore {
     settings: RedisStoreSettings,
     connectTimeoutMs: number,
   ): Promise<RedisCredentialStore> {
-    const { createClient, ErrorReply } = await loadRedis();
-    const client = createClient({
-      url: settings.url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: connectTimeoutMs,
-        reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2000),
-      },
-    });
-    const store = new RedisCredentialStore(settings, client, client.duplicate(), ErrorReply);
-    const connected = Promise.all([client.connect(), store.subscriber.connect()])
-      .then(() => store.subscriber.subscribe(store.channel, (key) => store.notify(key)))
+    const topology =
+      'url' in settings ? { kind: 'server' as const, url: settings.url } : settings.topology;
+    const connection = await createRedisConnection(topology, { connectTimeoutMs });
+    const store = new RedisCredentialStore(settings, connection);
+    const opened = connection
+      .open(store.channel, (key) => store.notify(key))
       .catch(() => undefined);
-    await Promise.race([connected, delay(connectTimeoutMs)]);
+    await Promise.race([opened, delay(connectTimeoutMs)]);
     return store;
   }
 
   get isReady(): boolean {
-    return this.client.isReady;
+    return this.connection.isReady;
   }
 
-  /** Called whenever the connection to Redis becomes ready (at start and after each outage). */
+  /** Called whenever Redis can be reached again (at start, after each outage or failover). */
   onReady(listener: () => void): void {
-    this.readyListeners.add(listener);
+    this.connection.onReady(listener);
   }
 
-  /** Called with connection errors (the client reconnects by itself). */
+  /** Called with connection errors (the connections come back by themselves). */
   onError(listener: (error: Error) => void): void {
-    this.errorListeners.add(listener);
+    this.connection.onError(listener);
   }
 
   /** Resolves when Redis answers a PING within the operation timeout. */
   async ping(): Promise<void> {
-    await this.timed('PING', this.client.ping());
+    await this.timed('PING', () => this.connection.ping());
+  }
+
+  /**
+   * Writes a short-lived key beside `key` (in its slot, by its hash tag), or of its own: resolves
+   * once Redis accepts writes there, rejects with `StoreRefusedError` while it refuses them.
+   */
+  async probeWrites(key?: string): Promise<void> {
+    const probe = this.k(key === undefined ? 'write-probe' : `${key}:write-probe`);
+    await this.timed('SET', () =>
+      this.connection.eval(PROBE_WRITE, { keys: [probe], arguments: [String(process.pid)] }),
+    );
   }
 
   async get(key: string): Promise<StoredCredential | undefined> {
-    const json = await this.timed('GET', this.client.get(this.k(key)));
+    const json = await this.timed('GET', () => this.connection.get(this.k(key)));
     return json ? (JSON.parse(json) as StoredCredential) : undefined;
   }
 
   async set(key: string, credential: StoredCredential): Promise<void> {
+    await this.setIfNewer(key, credential);
+  }
+
+  /** `set`, answering whether it stored the credential (newer than the one held). */
+  async setIfNewer(key: string, credential: StoredCredential): Promise<boolean> {
     const ttlMs = Math.floor(credential.expiresAt - (this.settings.clock ?? systemClock).now());
-    if (ttlMs <= 0) return;
+    if (ttlMs <= 0) return false;
     const { value, fetchedAt, expiresAt, renewableAt } = credential;
-    await this.timed(
-      'SET',
-      this.client.eval(SET_IF_NEWER, {
+    const stored = await this.timed('SET', () =>
+      this.connection.eval(SET_IF_NEWER, {
         keys: [this.k(key)],
         arguments: [
           JSON.stringify({ value, fetchedAt, expiresAt, renewableAt }),
@@ -145,12 +136,12 @@ export class RedisCredentialStore implements CredentialStore {
         ],
       }),
     );
+    return stored === 1;
   }
 
   async deleteIfValue(key: string, value: string): Promise<boolean> {
-    const deleted = await this.timed(
-      'DEL',
-      this.client.eval(DELETE_IF_VALUE, { keys: [this.k(key)], arguments: [value] }),
+    const deleted = await this.timed('DEL', () =>
+      this.connection.eval(DELETE_IF_VALUE, { keys: [this.k(key)], arguments: [value] }),
     );
     return deleted === 1;
   }
@@ -158,24 +149,27 @@ export class RedisCredentialStore implements CredentialStore {
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
     // The holder's pid in the lease tells an operator (and the cluster tests) who holds it.
     const leaseId = `${process.pid}:${randomUUID()}`;
-    const ok = await this.timed(
-      'SET NX',
-      this.client.set(this.k(key), leaseId, { NX: true, PX: leaseMs }),
+    const ok = await this.timed('SET NX', () =>
+      this.connection.set(this.k(key), leaseId, { NX: true, PX: leaseMs }),
     );
     return ok === 'OK' ? leaseId : undefined;
   }
 
   async releaseLock(key: string, leaseId: string): Promise<void> {
-    await this.timed(
-      'DEL',
-      this.client.eval(RELEASE_LOCK, { keys: [this.k(key)], arguments: [leaseId] }),
+    await this.releaseIfHeld(key, leaseId);
+  }
+
+  /** `releaseLock`, answering whether `leaseId` held the lock (and so freed it). */
+  async releaseIfHeld(key: string, leaseId: string): Promise<boolean> {
+    const released = await this.timed('DEL', () =>
+      this.connection.eval(RELEASE_LOCK, { keys: [this.k(key)], arguments: [leaseId] }),
     );
+    return released === 1;
   }
 
   async extendLock(key: string, leaseId: string, leaseMs: number): Promise<boolean> {
-    const extended = await this.timed(
-      'PEXPIRE',
-      this.client.eval(EXTEND_LOCK, {
+    const extended = await this.timed('PEXPIRE', () =>
+      this.connection.eval(EXTEND_LOCK, {
         keys: [this.k(key)],
         arguments: [leaseId, String(Math.max(1, Math.round(leaseMs)))],
       }),
@@ -190,26 +184,24 @@ export class RedisCredentialStore implements CredentialStore {
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {
-    const count = await this.timed(
-      'INCR',
-      this.client.eval(INCREMENT, { keys: [this.k(key)], arguments: [String(ttlMs)] }),
+    const count = await this.timed('INCR', () =>
+      this.connection.eval(INCREMENT, { keys: [this.k(key)], arguments: [String(ttlMs)] }),
     );
     return Number(count);
   }
 
   async readCounter(key: string): Promise<number> {
-    return Number((await this.timed('GET', this.client.get(this.k(key)))) ?? 0);
+    return Number((await this.timed('GET', () => this.connection.get(this.k(key)))) ?? 0);
   }
 
   async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.timed(
-      'SET',
-      this.client.set(this.k(key), value, { PX: Math.max(1, Math.round(ttlMs)) }),
+    await this.timed('SET', () =>
+      this.connection.set(this.k(key), value, { PX: Math.max(1, Math.round(ttlMs)) }),
     );
   }
 
   async takeEntry(key: string): Promise<string | undefined> {
-    return (await this.timed('GETDEL', this.client.getDel(this.k(key)))) ?? undefined;
+    return (await this.timed('GETDEL', () => this.connection.getDel(this.k(key)))) ?? undefined;
   }
 
   watch(key: string, listener: () => void): () => void {
@@ -224,22 +216,7 @@ export class RedisCredentialStore implements CredentialStore {
 
   async close(): Promise<void> {
     this.waiters.wakeAll();
-    this.readyListeners.clear();
-    // close() waits for every reply still due; a Redis that hangs would hold shutdown forever.
-    await Promise.all(
-      [this.client, this.subscriber].map(async (connection) => {
-        const closed = connection.close().then(
-          () => true,
-          () => false,
-        );
-        if (await Promise.race([closed, delay(CLOSE_GRACE_MS).then(() => false)])) return;
-        try {
-          connection.destroy();
-        } catch {
-          // Never connected, or already gone.
-        }
-      }),
-    );
+    await this.connection.close();
   }
 
   private notifyAll(): void {
@@ -256,31 +233,27 @@ export class RedisCredentialStore implements CredentialStore {
     return this.settings.keyPrefix + key;
   }
 
-  private timed<T>(operation: string, promise: Promise<T>): Promise<T> {
+  /**
+   * Runs `command` within the operation timeout. Redis's own error replies become
+   * `StoreRefusedError`; one that a failover in progress gives (see isTransientRefusal) is asked
+   * again while the timeout allows, so that callers do not see a failover the client follows.
+   */
+  private async timed<T>(operation: string, command: () => Promise<T>): Promise<T> {
     const ms = this.settings.operationTimeoutMs;
-    const refusalsNamed = promise.catch((error: unknown) => {
-      throw error instanceof this.ErrorReply
-        ? new StoreRefusedError(operation, error.message)
-        : error;
-    });
-    return withinDeadline(
-      refusalsNamed,
-      ms,
-      () => new Error(`Redis ${operation} timed out after ${ms} ms`),
-    );
+    const deadline = Date.now() + ms;
+    const timedOut = () => new Error(`Redis ${operation} timed out after ${ms} ms`);
+    for (let pause = FIRST_RETRY_MS; ; pause = Math.min(2 * pause, MAX_RETRY_MS)) {
+      try {
+        return await withinDeadline(command(), Math.max(1, deadline - Date.now()), timedOut);
+      } catch (error) {
+        if (!this.connection.isErrorReply(error)) throw error;
+        const { kind } = this.connection;
+        const refusal = new StoreRefusedError(operation, error.message, kind);
+        if (!isTransientRefusal(kind, refusal.reply) || Date.now() + pause >= deadline) {
+          throw refusal;
+        }
+        await delay(pause);
+      }
+    }
   }
-}
-
-async function loadRedis(): Promise<RedisModule> {
-  try {
-    return (await import('redis')) as unknown as RedisModule;
-  } catch {
-    throw new Error(
-      "WeChatModule option redis needs the 'redis' package (node-redis 5): npm install redis",
-    );
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -45,3 +45,12 @@ export const INCREMENT = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return count`;
+
+/**
+ * KEYS[1] a probe key; ARGV[1] its value. A write that leaves nothing behind: Redis refuses the
+ * SET (READONLY, OOM, …) exactly as it would refuse the store's own writes.
+ */
+export const PROBE_WRITE = `
+redis.call('SET', KEYS[1], ARGV[1], 'PX', 1000)
+redis.call('DEL', KEYS[1])
+return 1`;

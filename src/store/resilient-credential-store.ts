@@ -22,9 +22,11 @@ export class ResilientCredentialStore implements CredentialStore {
   private readonly local: MemoryCredentialStore;
   private readonly recoveredListeners = new Set<() => void>();
   private degraded = false;
-  private refused?: { error: StoreRefusedError };
+  /** Why Redis refuses writes, and the key it refused them for (a cluster refuses per slot). */
+  private refused?: { error: StoreRefusedError; key?: string };
   private closed = false;
   private probe?: NodeJS.Timeout;
+  private refusalProbe?: NodeJS.Timeout;
   private settle?: NodeJS.Timeout;
 
   constructor(
@@ -33,9 +35,14 @@ export class ResilientCredentialStore implements CredentialStore {
     clock: WeChatClock = systemClock,
   ) {
     this.local = new MemoryCredentialStore(clock);
-    redis.onReady(() => this.markRecovered());
+    redis.onReady(() => {
+      this.markRecovered();
+      // Back on a node that may now refuse writes: an old master that a failover demoted.
+      void this.checkWrites();
+    });
     redis.onError((error) => this.markDegraded(error));
-    if (!redis.isReady) this.markDegraded(new Error('no answer at start-up'));
+    if (redis.isReady) void this.checkWrites();
+    else this.markDegraded(new Error('no answer at start-up'));
   }
 
   isDegraded(): boolean {
@@ -52,7 +59,7 @@ export class ResilientCredentialStore implements CredentialStore {
   }
 
   async get(key: string): Promise<StoredCredential | undefined> {
-    const stored = await this.attempt(() => this.redis.get(key), READS);
+    const stored = await this.attempt(key, () => this.redis.get(key), READS);
     if (stored === FAILED || stored === REFUSED) return this.local.get(key);
     if (stored) await this.local.set(key, stored);
     return stored;
@@ -61,17 +68,17 @@ export class ResilientCredentialStore implements CredentialStore {
   async set(key: string, credential: StoredCredential): Promise<void> {
     await this.local.set(key, credential);
     // Refused: kept here, and the refusal reported (the other instances cannot fetch either).
-    await this.attempt(() => this.redis.set(key, credential), WRITES);
+    await this.attempt(key, () => this.redis.setIfNewer(key, credential), IF_WRITTEN);
   }
 
   async deleteIfValue(key: string, value: string): Promise<boolean> {
     const deletedLocally = await this.local.deleteIfValue(key, value);
-    const deleted = await this.attempt(() => this.redis.deleteIfValue(key, value), WRITES);
+    const deleted = await this.attempt(key, () => this.redis.deleteIfValue(key, value), IF_WRITTEN);
     return deleted === FAILED || deleted === REFUSED ? deletedLocally : deleted;
   }
 
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
-    const leaseId = await this.attempt(() => this.redis.acquireLock(key, leaseMs), WRITES);
+    const leaseId = await this.attempt(key, () => this.redis.acquireLock(key, leaseMs), WRITES);
     // Redis answers but refuses: a lease of this process alone would let every instance fetch.
     if (leaseId === REFUSED) throw this.refused!.error;
     if (leaseId !== FAILED) return leaseId;
@@ -89,7 +96,7 @@ export class ResilientCredentialStore implements CredentialStore {
       await this.local.releaseLock(key, leaseId.slice(LOCAL_LEASE.length));
     } else {
       // If Redis is gone the lease simply runs out.
-      await this.attempt(() => this.redis.releaseLock(key, leaseId), WRITES);
+      await this.attempt(key, () => this.redis.releaseIfHeld(key, leaseId), IF_WRITTEN);
     }
   }
 
@@ -97,7 +104,11 @@ export class ResilientCredentialStore implements CredentialStore {
     if (leaseId.startsWith(LOCAL_LEASE)) {
       return this.local.extendLock(key, leaseId.slice(LOCAL_LEASE.length), leaseMs);
     }
-    const extended = await this.attempt(() => this.redis.extendLock(key, leaseId, leaseMs), WRITES);
+    const extended = await this.attempt(
+      key,
+      () => this.redis.extendLock(key, leaseId, leaseMs),
+      IF_WRITTEN,
+    );
     // Redis gone: the lease cannot be confirmed, so it is not.
     return extended === true;
   }
@@ -110,24 +121,24 @@ export class ResilientCredentialStore implements CredentialStore {
 
   async increment(key: string, ttlMs: number): Promise<number> {
     const localCount = await this.local.increment(key, ttlMs);
-    const count = await this.attempt(() => this.redis.increment(key, ttlMs), WRITES);
+    const count = await this.attempt(key, () => this.redis.increment(key, ttlMs), WRITES);
     return count === FAILED || count === REFUSED ? localCount : count;
   }
 
   async readCounter(key: string): Promise<number> {
-    const count = await this.attempt(() => this.redis.readCounter(key), READS);
+    const count = await this.attempt(key, () => this.redis.readCounter(key), READS);
     return count === FAILED || count === REFUSED ? this.local.readCounter(key) : count;
   }
 
   async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
     await this.local.putEntry(key, value, ttlMs);
     // Refused: a callback to this instance still finds it (sign-in keeps working where it can).
-    await this.attempt(() => this.redis.putEntry(key, value, ttlMs), WRITES);
+    await this.attempt(key, () => this.redis.putEntry(key, value, ttlMs), WRITES);
   }
 
   async takeEntry(key: string): Promise<string | undefined> {
     const local = await this.local.takeEntry(key);
-    const taken = await this.attempt(() => this.redis.takeEntry(key), WRITES);
+    const taken = await this.attempt(key, () => this.redis.takeEntry(key), WRITES);
     // Redis decides while it answers: another instance may have taken the entry already.
     return taken === FAILED || taken === REFUSED ? local : taken;
   }
@@ -135,6 +146,7 @@ export class ResilientCredentialStore implements CredentialStore {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.probe);
+    clearTimeout(this.refusalProbe);
     clearTimeout(this.settle);
     this.recoveredListeners.clear();
     await this.local.close();
@@ -146,9 +158,15 @@ export class ResilientCredentialStore implements CredentialStore {
     return this.refused?.error.message;
   }
 
+  /**
+   * `wrote`: whether the answer proves that Redis accepts writes. A script that compares first
+   * (setIfNewer, deleteIfValue, releaseIfHeld, extendLock) answers on a read-only replica too,
+   * as long as it finds nothing to write.
+   */
   private async attempt<T>(
+    key: string | undefined,
     operation: () => Promise<T>,
-    writes: boolean,
+    wrote: (answer: T) => boolean,
   ): Promise<T | typeof FAILED | typeof REFUSED> {
     // Until the probe (or a reconnect) finds Redis again, nobody waits on it: a hung Redis would
     // otherwise cost every call its operation timeout.
@@ -157,13 +175,13 @@ export class ResilientCredentialStore implements CredentialStore {
       const result = await operation();
       // A timed-out operation marks an outage without a dropped connection: the next success ends it.
       if (this.degraded && this.redis.isReady) this.markRecovered();
-      if (writes) this.markAccepting();
+      if (wrote(result)) this.markAccepting();
       return result;
     } catch (error) {
       // Closed by us: no outage to report and nothing to fall back on; the caller is told so.
       if (this.closed) throw error;
       if (error instanceof StoreRefusedError) {
-        this.markRefusing(error);
+        this.markRefusing(error, key);
         return REFUSED;
       }
       this.markDegraded(error as Error);
@@ -172,9 +190,10 @@ export class ResilientCredentialStore implements CredentialStore {
   }
 
   // Reported once per kind of refusal: a full Redis refuses every write until someone acts.
-  private markRefusing(error: StoreRefusedError): void {
+  private markRefusing(error: StoreRefusedError, key: string | undefined): void {
     const known = this.refused?.error.reply === error.reply;
-    this.refused = { error };
+    this.refused = { error, key };
+    this.probeUntilAccepting();
     if (known) return;
     this.logger.error(
       `${error.message}. Credentials cannot be refreshed or shared until Redis accepts writes; ` +
@@ -186,6 +205,26 @@ export class ResilientCredentialStore implements CredentialStore {
     if (!this.refused) return;
     this.refused = undefined;
     this.logger.log('Redis accepts writes again');
+  }
+
+  /** Tries a write (beside the key last refused), to learn whether Redis accepts writes. */
+  private async checkWrites(): Promise<void> {
+    const key = this.refused?.key;
+    // Closed meanwhile (the only way it rejects): nothing left to learn.
+    await this.attempt(key, () => this.redis.probeWrites(key), WRITES).catch(() => undefined);
+  }
+
+  // The hot path never writes, so nothing else would notice that a refusal ended (a failover
+  // finished, memory freed): ask until a write is accepted.
+  private probeUntilAccepting(): void {
+    if (this.refusalProbe || this.closed) return;
+    this.refusalProbe = setTimeout(async () => {
+      this.refusalProbe = undefined;
+      if (!this.refused || this.closed) return;
+      await this.checkWrites();
+      if (this.refused) this.probeUntilAccepting();
+    }, PROBE_INTERVAL_MS);
+    this.refusalProbe.unref();
   }
 
   private markDegraded(error: Error): void {
@@ -235,5 +274,7 @@ export class ResilientCredentialStore implements CredentialStore {
 
 const FAILED = Symbol('failed');
 const REFUSED = Symbol('refused');
-const READS = false;
-const WRITES = true;
+const READS = () => false;
+// A write command (SET, GETDEL, INCR) is refused by a read-only replica whatever it would do.
+const WRITES = () => true;
+const IF_WRITTEN = (answer: boolean) => answer;

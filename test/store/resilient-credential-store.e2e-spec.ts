@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type Logger } from '@nestjs/common';
+import { createClient } from 'redis';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { ResilientCredentialStore } from '../../src/store/resilient-credential-store.js';
+import { StoreRefusedError } from '../../src/store/store-refused.error.js';
+import { PrivateRedis } from '../support/private-redis.js';
 import { REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { SwitchableProxy } from '../support/switchable-proxy.js';
 import { waitFor } from '../support/wait-for.js';
@@ -58,7 +61,14 @@ describe('ResilientCredentialStore (real Redis)', () => {
   // request-path call the full operation timeout (p50 1 s), for as long as it hung.
   it('stops waiting on a hung Redis after its first timeout, and uses it again once it answers', async () => {
     const redis = await redisBehindProxy();
-    const reachedRedis = countCalls(redis, ['get', 'set', 'acquireLock', 'putEntry', 'takeEntry']);
+    const reachedRedis = countCalls(redis, [
+      'get',
+      'setIfNewer',
+      'acquireLock',
+      'releaseIfHeld',
+      'putEntry',
+      'takeEntry',
+    ]);
     const logger = { warn: () => undefined, log: () => undefined, error: () => undefined };
     store = new ResilientCredentialStore(redis, logger as unknown as Logger);
 
@@ -78,6 +88,44 @@ describe('ResilientCredentialStore (real Redis)', () => {
     await waitFor('the probe to find Redis again', () => !store!.isDegraded());
     await store.putEntry('after', 'v', 60_000);
     expect(reachedRedis.count).toBe(callsBefore + 1);
+  });
+
+  // The hot path never writes: were the refusal cleared only by a caller's write, the stats and
+  // the health check would report it for hours after Redis accepted writes again.
+  it('reports a refusal, and clears it by itself once Redis accepts writes, with nobody calling', async () => {
+    const redis = await PrivateRedis.start();
+    const admin = createClient({ url: redis.url });
+    try {
+      await admin.connect();
+      const lines: string[] = [];
+      const logger = { log: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+      store = new ResilientCredentialStore(
+        await RedisCredentialStore.connect(
+          {
+            url: redis.url,
+            keyPrefix: uniquePrefix(),
+            operationTimeoutMs: 500,
+            pollIntervalMs: 5000,
+          },
+          2000,
+        ),
+        logger as unknown as Logger,
+      );
+      await admin.configSet({ 'maxmemory-policy': 'noeviction', maxmemory: '1' });
+      await expect(store.acquireLock('lock', 60_000)).rejects.toThrow(StoreRefusedError);
+      expect(store.refusal()).toMatch(/OOM/);
+      expect(store.isDegraded()).toBe(false);
+
+      await admin.configSet('maxmemory', '0');
+      await waitFor('the refusal to clear', () => store!.refusal() === undefined);
+      expect(lines.filter((l) => /Redis refused/.test(l))).toHaveLength(1);
+      expect(lines.filter((l) => /Redis accepts writes again/.test(l))).toHaveLength(1);
+    } finally {
+      await store?.close();
+      store = undefined;
+      await admin.close();
+      await redis.stop();
+    }
   });
 });
 
