@@ -90,3 +90,22 @@ describe('SharedCredential.close (shutdown)', () => {
     },
   );
 });
+
+describe('SharedCredential.invalidate', () => {
+  // A Redis failover can promote a replica that never had the delete: the refused token is back.
+  it('never takes a token WeChat refused from the store again, even if the store brings it back', async () => {
+    const { credential, store } = setUp();
+    const now = Date.now();
+    const refused = { value: 'refused-token', fetchedAt: now, expiresAt: now + 7_200_000 };
+    await store.set(KEY, refused);
+    await expect(credential.get()).resolves.toBe('refused-token');
+
+    await credential.invalidate('refused-token');
+    await store.set(KEY, refused);
+    expect(await store.get(KEY)).toMatchObject({ value: 'refused-token' });
+
+    const next = credential.get();
+    await expect(Promise.race([next, settle().then(() => 'fetching')])).resolves.toBe('fetching');
+    expect(await store.get(KEY)).toBeUndefined();
+  });
+});

@@ -12,6 +12,9 @@ import { type RefreshScheduler } from './refresh-scheduler.js';
 import { isNewerCredential } from '../store/credential-order.js';
 import { impossibleTimes, MAX_CREDENTIAL_LIFETIME_SECONDS } from './credential-plausibility.js';
 
+// Enough for the tokens a cluster goes through in a failover or two.
+const MAX_REMEMBERED_REFUSALS = 8;
+
 /** What a credential fetch brings back from WeChat. */
 export interface FetchedCredential {
   value: string;
@@ -76,6 +79,8 @@ export class SharedCredential {
   /** The account was removed: nothing fetched from now on goes into the store. */
   private forgotten = false;
   private readonly stopListening: (() => void)[] = [];
+  /** Values WeChat has refused (invalidated by a caller), newest last. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly spec: CredentialSpec,
@@ -122,6 +127,12 @@ export class SharedCredential {
   /** Forgets `value` here and in the store, unless a newer credential has replaced it already. */
   async invalidate(value: string): Promise<boolean> {
     if (this.held?.value === value) this.held = undefined;
+    // WeChat refused it: never taken from the store again, even where a store failover brings
+    // back data from before the delete (a replica promoted before it had the delete).
+    this.refused.add(value);
+    if (this.refused.size > MAX_REMEMBERED_REFUSALS) {
+      this.refused.delete(this.refused.values().next().value!);
+    }
     return this.store.deleteIfValue(this.spec.storeKey, value);
   }
 
@@ -300,9 +311,16 @@ export class SharedCredential {
     }
   }
 
-  /** The stored credential; one whose times are impossible is discarded (once) and absent. */
+  /**
+   * The stored credential; one whose times are impossible, or that WeChat has refused, is
+   * discarded (once) and absent.
+   */
   private async readStored(): Promise<StoredCredential | undefined> {
     const stored = await this.store.get(this.spec.storeKey);
+    if (stored && this.refused.has(stored.value)) {
+      await this.store.deleteIfValue(this.spec.storeKey, stored.value).catch(() => false);
+      return undefined;
+    }
     const impossible = stored && impossibleTimes(stored, this.clock.now());
     if (!impossible) return stored;
     if (await this.store.deleteIfValue(this.spec.storeKey, stored.value).catch(() => false)) {
