@@ -1,3 +1,4 @@
+import { benchAccounts } from './accounts.bench.js';
 import { benchApiClient } from './api-client.bench.js';
 import { benchAuthGuard } from './auth-guard.bench.js';
 import { benchClusterFetches } from './cluster-fetches.bench.js';
@@ -18,6 +19,10 @@ const benches: [string, () => Promise<void>][] = [
   ['WeChatApiClient versus raw axios', benchApiClient],
   ['Push endpoint: safe versus plain mode, and versus the wechat package', benchPushEndpoint],
   ['Push cluster: every try to every process, and the cost of the shared dedupe', benchPushCluster],
+  [
+    'Several accounts: 1, 1,000 and 10,000 in one module, versus a module per account',
+    benchAccounts,
+  ],
 ];
 
 for (const [title, run] of benches) {

@@ -31,7 +31,7 @@ export interface AccountInfrastructure {
 
 /**
  * One Official Account: its token, clients, web authorization and push receiver. Each part is
- * built on first use, so an account nobody uses costs a few hundred bytes, and all share the
+ * built on first use, so an account nobody uses costs about 1.5 KB (npm run bench), and all share the
  * module's store, scheduler and HTTP connections.
  */
 export class WeChatAccount {

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { pipeline, Readable, Transform } from 'node:stream';
@@ -10,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { type AxiosError, type AxiosResponse } from 'axios';
 import { CallDeadline } from '../http/call-deadline.js';
+import { ShutdownSignal } from '../http/shutdown-signal.js';
 import { BodyTooLargeError, readCappedBody } from '../http/capped-body.js';
 import { admitUrl, type AdmittedUrl } from '../http/followed-url.js';
 import { type DownloadStop, GuardedDownload } from '../http/guarded-download.js';
@@ -104,15 +104,13 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   private readonly hosts: HostSelector;
   private readonly allowList: UrlAllowList;
   // Shutdown: calls in flight get `shutdownGraceMs` to finish, then are cut and not retried.
-  private readonly shutdown = new AbortController();
+  private readonly shutdown = new ShutdownSignal();
   private readonly inflight = new Set<Promise<unknown>>();
   private shutdownStartedAt?: number;
 
   constructor(@Inject(WECHAT_SHARED_OPTIONS) private readonly options: ResolvedSharedOptions) {
     this.hosts = new HostSelector(options.apiBaseUrls, options.clock);
     this.allowList = new UrlAllowList(options.download.urlAllowList);
-    // Every call and download in flight listens for shutdown: there is no sensible maximum.
-    setMaxListeners(0, this.shutdown.signal);
   }
 
   /** Sends the request and resolves to WeChat's JSON answer. */
@@ -144,8 +142,8 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
    * on `source`); at most 3 redirects, each checked alike.
    */
   async downloadUrl(url: string, source = 'url'): Promise<WeChatDownload> {
-    if (this.shutdown.signal.aborted) throw shutDown(source);
-    const deadline = new CallDeadline(this.options.httpTimeoutMs, this.shutdown.signal);
+    if (this.shutdown.aborted) throw shutDown(source);
+    const deadline = new CallDeadline(this.options.httpTimeoutMs, this.shutdown);
     const startedAt = Date.now();
     const at: FailurePoint = { path: source, host: hostOf(url), deadline };
     try {
@@ -202,13 +200,13 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   private withRetries<T>(request: WeChatRequest, attempt: () => Promise<T>): Promise<T> {
-    if (this.shutdown.signal.aborted) return Promise.reject(shutDown(request.path));
+    if (this.shutdown.aborted) return Promise.reject(shutDown(request.path));
     const policy = request.sendOnce ? { ...this.options.retry, attempts: 1 } : this.options.retry;
     const work = withRetry(
       policy,
       (error) => isRetryable(error, request.idempotent),
       attempt,
-      this.shutdown.signal,
+      this.shutdown,
     );
     this.inflight.add(work);
     const settled = () => void this.inflight.delete(work);
@@ -230,7 +228,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
         const moveOn =
           error instanceof WeChatTransportError &&
           error.isConnectionFailure &&
-          !this.shutdown.signal.aborted;
+          !this.shutdown.aborted;
         if (!moveOn) throw error;
         this.hosts.markDown(baseUrl);
         lastFailure = error;
@@ -248,7 +246,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     request: WeChatRequest,
     consume: (answer: Answer) => Promise<R>,
   ): Promise<R> {
-    const deadline = new CallDeadline(this.options.httpTimeoutMs, this.shutdown.signal);
+    const deadline = new CallDeadline(this.options.httpTimeoutMs, this.shutdown);
     const at: FailurePoint = { path: request.path, host: new URL(baseUrl).host, deadline };
     const startedAt = Date.now();
     try {
@@ -338,7 +336,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     const stream = new GuardedDownload(response.data, {
       idleTimeoutMs,
       deadlineAt: deadlineMs === undefined ? undefined : startedAt + deadlineMs,
-      stop: this.shutdown.signal,
+      stop: this.shutdown,
       toError: (stop, cause) => downloadFailure(stop, cause, { path, host, download }),
     });
     const length = Number(response.headers['content-length']);
@@ -360,7 +358,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     ) {
       return error;
     }
-    if (this.shutdown.signal.aborted) return shutDown(path);
+    if (this.shutdown.aborted) return shutDown(path);
     if (deadline.timedOut) {
       const problem = `no whole answer from ${host} within ${deadline.ms} ms (option httpTimeoutMs)`;
       return new WeChatTransportError(path, problem, status, 'ECONNABORTED', 'timeout');

@@ -1,3 +1,5 @@
+import { type StopSignal } from '../http/shutdown-signal.js';
+
 /** How often and how patiently a failing call is repeated. */
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -28,7 +30,7 @@ export async function withRetry<T>(
   policy: RetryPolicy,
   isRetryable: (error: unknown) => boolean,
   task: () => Promise<T>,
-  stop?: AbortSignal,
+  stop?: StopSignal,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -41,13 +43,15 @@ export async function withRetry<T>(
   }
 }
 
-function backoff(ms: number, stop?: AbortSignal): Promise<void> {
+function backoff(ms: number, stop?: StopSignal): Promise<void> {
   return new Promise((resolve) => {
+    let stopListening: (() => void) | undefined;
     const timer = setTimeout(done, ms);
-    stop?.addEventListener('abort', done, { once: true });
+    stopListening = stop?.onAbort(done);
     function done() {
       clearTimeout(timer);
-      stop?.removeEventListener('abort', done);
+      stopListening?.();
+      stopListening = undefined;
       resolve();
     }
   });

@@ -1,3 +1,5 @@
+import { type StopSignal } from './shutdown-signal.js';
+
 /**
  * The signal of one call: aborted once `ms` have passed, or as soon as `parent` (the module's
  * shutdown) aborts. `dispose()` when the call is over, so that no timer or listener outlives it.
@@ -6,15 +8,14 @@ export class CallDeadline {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout;
   private expired = false;
-  private readonly onParentAbort = () => this.controller.abort();
+  private stopListening: () => void = () => undefined;
 
   constructor(
     readonly ms: number,
-    private readonly parent: AbortSignal,
+    private readonly parent: StopSignal,
   ) {
     this.timer = this.start();
-    if (parent.aborted) this.controller.abort();
-    else parent.addEventListener('abort', this.onParentAbort, { once: true });
+    this.stopListening = parent.onAbort(() => this.controller.abort());
   }
 
   get signal(): AbortSignal {
@@ -46,7 +47,7 @@ export class CallDeadline {
 
   dispose(): void {
     clearTimeout(this.timer);
-    this.parent.removeEventListener('abort', this.onParentAbort);
+    this.stopListening();
   }
 
   private start(): NodeJS.Timeout {

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { type StopSignal } from './shutdown-signal.js';
 
 /** Why a guarded download ended before its last byte. */
 export type DownloadStop = 'idle' | 'deadline' | 'shut-down' | 'cut-off';
@@ -9,7 +10,7 @@ export interface DownloadGuard {
   /** Epoch ms by which the last byte must have arrived, if any. */
   deadlineAt?: number;
   /** The module's shutdown: the download is cut. */
-  stop: AbortSignal;
+  stop: StopSignal;
   /** The error the stream fails with, whatever ended it early (`cause`: the source's error). */
   toError(stop: DownloadStop, cause?: unknown): Error;
 }
@@ -24,6 +25,7 @@ export class GuardedDownload extends Readable {
   private idleTimer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private settled = false;
+  private stopListening: () => void = () => undefined;
   // At shutdown a stream nobody listens to (nobody reads) is closed quietly: an error event
   // without a listener would crash the app on its way out.
   private readonly onStop = () =>
@@ -46,8 +48,7 @@ export class GuardedDownload extends Readable {
       );
       this.deadlineTimer.unref();
     }
-    if (guard.stop.aborted) this.onStop();
-    else guard.stop.addEventListener('abort', this.onStop, { once: true });
+    this.stopListening = guard.stop.onAbort(this.onStop);
   }
 
   override _read(): void {
@@ -89,7 +90,7 @@ export class GuardedDownload extends Readable {
     this.settled = true;
     clearTimeout(this.idleTimer);
     clearTimeout(this.deadlineTimer);
-    this.guard.stop.removeEventListener('abort', this.onStop);
+    this.stopListening();
   }
 
   private restartIdle(): void {

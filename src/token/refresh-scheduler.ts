@@ -25,7 +25,8 @@ export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
   private readonly queue = new DueQueue<() => void>();
   private readonly listed = new Map<string, ClockTimer>();
   private timer?: { handle: ClockTimer; at: number };
-  private window = { startedAt: -Infinity, started: 0 };
+  /** When the latest tasks started, oldest first: at most `refreshesPerSecond` of them. */
+  private readonly recentStarts: number[] = [];
   private registry?: TimeoutRegistry;
   private closed = false;
 
@@ -83,20 +84,21 @@ export class RefreshScheduler implements OnModuleInit, OnModuleDestroy {
     this.timer = undefined;
     if (this.closed) return;
     const now = this.options.clock.now();
-    if (now - this.window.startedAt >= RATE_WINDOW_MS) this.window = { startedAt: now, started: 0 };
+    const starts = this.recentStarts;
+    while (starts.length > 0 && now - starts[0]! >= RATE_WINDOW_MS) starts.shift();
     const due: (() => void)[] = [];
-    while (this.window.started < this.options.refreshesPerSecond) {
+    // A sliding second: never more than refreshesPerSecond starts within any 1000 ms.
+    while (starts.length < this.options.refreshesPerSecond) {
       const next = this.queue.takeDue(now);
       if (!next) break;
       this.unlist(next.name);
-      this.window.started += 1;
+      starts.push(now);
       due.push(next.value);
     }
     const earliest = this.queue.earliest();
     if (earliest !== undefined) {
-      // Past the rate limit, what is due waits for the next window.
-      const windowEnds = this.window.startedAt + RATE_WINDOW_MS;
-      this.arm(earliest <= now ? windowEnds : earliest);
+      // Past the rate limit, what is due waits until the oldest start leaves the window.
+      this.arm(earliest <= now ? starts[0]! + RATE_WINDOW_MS : earliest);
     }
     for (const task of due) task();
   }
