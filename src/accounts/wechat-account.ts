@@ -18,6 +18,7 @@ import { type CredentialStore } from '../store/credential-store.interface.js';
 import { type RefreshScheduler } from '../token/refresh-scheduler.js';
 import { SharedCredentialFactory } from '../token/shared-credential.factory.js';
 import { TokenService } from '../token/token.service.js';
+import { WECHAT_NAMESPACE } from '../wechat.constants.js';
 
 /** What every account of a module shares: one store, one scheduler, one set of connections. */
 export interface AccountInfrastructure {
@@ -141,8 +142,7 @@ export class WeChatAccount {
 
   /** Fetches the token soon (past the module's rate limit), so the first caller does not wait. */
   prefetch(): void {
-    const name = `nestjs-wechat:${this.appId}:prefetch`;
-    this.infrastructure.scheduler.schedule(name, 0, () => {
+    this.infrastructure.scheduler.schedule(this.prefetchTask, 0, () => {
       // Failures are logged by the credential; the next caller or refresh tries again.
       this.tokens.getAccessToken().catch(() => undefined);
     });
@@ -159,9 +159,13 @@ export class WeChatAccount {
 
   /** Lets go of everything the account holds in this process: timers, listeners, claims. */
   forget(): void {
-    this.infrastructure.scheduler.cancel(`nestjs-wechat:${this.appId}:prefetch`);
+    this.infrastructure.scheduler.cancel(this.prefetchTask);
     this.built.pushReceiver?.close();
     this.built.credentials?.forget();
+  }
+
+  private get prefetchTask(): string {
+    return `${WECHAT_NAMESPACE}:${this.appId}:prefetch`;
   }
 
   private get http(): AccountHttp {

@@ -54,8 +54,10 @@ export class WeChatAuthGuard implements CanActivate {
     context: ExecutionContext,
     account: WeChatAccount,
   ): boolean | Promise<boolean> {
-    const chosenByRequest = typeof this.authOptions(context)?.account === 'function';
-    const authenticator = authenticatorOf(account, chosenByRequest);
+    const authenticator = authenticatorOf(
+      account,
+      () => typeof this.authOptions(context)?.account === 'function',
+    );
     (context.switchToHttp().getRequest<Record<symbol, unknown>>() as Record<symbol, unknown>)[
       WECHAT_AUTH_ACCOUNT
     ] = authenticator;
@@ -170,9 +172,12 @@ const NO_SUCH_ACCOUNT = 'No such WeChat account';
 
 // An account the route names itself without oauth is the app's mistake; one the request chose,
 // the client's (no account to sign in to).
-function authenticatorOf(account: WeChatAccount, chosenByRequest: boolean): WeChatAuthenticator {
+function authenticatorOf(
+  account: WeChatAccount,
+  chosenByRequest: () => boolean,
+): WeChatAuthenticator {
   if (account.options.oauth) return account.authenticator;
-  if (chosenByRequest) throw new BadRequestException(NO_SUCH_ACCOUNT);
+  if (chosenByRequest()) throw new BadRequestException(NO_SUCH_ACCOUNT);
   throw new Error(
     `@WeChatAuth(): the account ${JSON.stringify(account.name)} has no oauth options (give it oauth, or the module a default oauth)`,
   );

@@ -60,7 +60,7 @@ export class ResilientCredentialStore implements CredentialStore {
 
   async get(key: string): Promise<StoredCredential | undefined> {
     const stored = await this.attempt(key, () => this.redis.get(key), READS);
-    if (stored === FAILED || stored === REFUSED) return this.local.get(key);
+    if (!answered(stored)) return this.local.get(key);
     if (stored) await this.local.set(key, stored);
     return stored;
   }
@@ -74,7 +74,7 @@ export class ResilientCredentialStore implements CredentialStore {
   async deleteIfValue(key: string, value: string): Promise<boolean> {
     const deletedLocally = await this.local.deleteIfValue(key, value);
     const deleted = await this.attempt(key, () => this.redis.deleteIfValue(key, value), IF_WRITTEN);
-    return deleted === FAILED || deleted === REFUSED ? deletedLocally : deleted;
+    return answered(deleted) ? deleted : deletedLocally;
   }
 
   async acquireLock(key: string, leaseMs: number): Promise<string | undefined> {
@@ -122,12 +122,12 @@ export class ResilientCredentialStore implements CredentialStore {
   async increment(key: string, ttlMs: number): Promise<number> {
     const localCount = await this.local.increment(key, ttlMs);
     const count = await this.attempt(key, () => this.redis.increment(key, ttlMs), WRITES);
-    return count === FAILED || count === REFUSED ? localCount : count;
+    return answered(count) ? count : localCount;
   }
 
   async readCounter(key: string): Promise<number> {
     const count = await this.attempt(key, () => this.redis.readCounter(key), READS);
-    return count === FAILED || count === REFUSED ? this.local.readCounter(key) : count;
+    return answered(count) ? count : this.local.readCounter(key);
   }
 
   async putEntry(key: string, value: string, ttlMs: number): Promise<void> {
@@ -140,7 +140,7 @@ export class ResilientCredentialStore implements CredentialStore {
     const local = await this.local.takeEntry(key);
     const taken = await this.attempt(key, () => this.redis.takeEntry(key), WRITES);
     // Redis decides while it answers: another instance may have taken the entry already.
-    return taken === FAILED || taken === REFUSED ? local : taken;
+    return answered(taken) ? taken : local;
   }
 
   async close(): Promise<void> {
@@ -274,6 +274,11 @@ export class ResilientCredentialStore implements CredentialStore {
 
 const FAILED = Symbol('failed');
 const REFUSED = Symbol('refused');
+
+/** Whether Redis gave an answer (neither failed nor refused), so this process need not. */
+function answered<T>(result: T | typeof FAILED | typeof REFUSED): result is T {
+  return result !== FAILED && result !== REFUSED;
+}
 const READS = () => false;
 // A write command (SET, GETDEL, INCR) is refused by a read-only replica whatever it would do.
 const WRITES = () => true;
