@@ -1,4 +1,6 @@
 // Jest runs in ESM mode because NestJS 12 is ESM-only (see README, "Development").
+import { PROCESS_TESTS } from './jest.process-tests.js';
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -25,14 +27,17 @@ export default {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
   // The consumer apps run in their own installs (npm run test:consumers); the push-cluster tests
-  // are a leg of their own (jest.push-cluster.config.js).
+  // and the tests that start processes are legs of their own (jest.push-cluster.config.js,
+  // jest.processes.config.js).
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/consumers/',
     '<rootDir>/test/push-cluster/',
+    ...PROCESS_TESTS,
   ],
   testTimeout: 30000,
-  // Two workers on a 2-CPU machine: the suite is CPU-bound (about 145 s of file time, 70-75 s of
-  // wall time); three or four workers gain little (69 s, 73 s) and double each file's time.
-  maxWorkers: 2,
+  // Three workers on a 2-CPU machine: about a fifth of the in-process suite waits (deadlines,
+  // timeouts, push margins on real time), and a third worker fills it: 35-40 s against 43 s
+  // with two (warm transform cache, no other load).
+  maxWorkers: 3,
 };
