@@ -126,5 +126,21 @@ describe('TestClock', () => {
       expect(fired).toBe(true);
       expect(clock.now()).toBe(Date.UTC(2025, 0, 15, 4) + 10);
     });
+
+    // A scheduler that learns of a moment after an advance went past it (an answer that came
+    // back late) sets its timer for that moment: it must run, as under real time, not wait for
+    // an advance the test has no reason to make.
+    it('fires a timer whose moment has already come without an advance', async () => {
+      const clock = new TestClock(0, { frozen: true });
+      await clock.advance(1000);
+      const fired: string[] = [];
+      clock.setTimer(-500, () => fired.push('past'));
+      clock.setTimer(0, () => fired.push('now'));
+      clock.setTimer(1, () => fired.push('later'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(fired).toEqual(['past', 'now']);
+      expect(clock.now()).toBe(1000);
+      expect(clock.pendingTimers()).toBe(1);
+    });
   });
 });

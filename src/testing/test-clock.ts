@@ -10,8 +10,9 @@ interface PendingTimer {
 /** Options of a `TestClock`. */
 export interface TestClockOptions {
   /**
-   * Time stands still but for `advance` (timers fire only then): for exact times in assertions.
-   * Default false: real time flows, plus the jumps.
+   * Time stands still but for `advance`: for exact times in assertions. A timer fires in the
+   * `advance` that reaches its moment, or at once if its moment had come when it was set (a
+   * delay of 0, as under real time). Default false: real time flows, plus the jumps.
    */
   frozen?: boolean;
 }
@@ -112,7 +113,10 @@ export class TestClock implements WeChatClock {
   // Each timer also waits in real time, so a test that lets time flow sees it fire too.
   private arm(timer: PendingTimer): void {
     clearTimeout(timer.handle);
-    if (this.frozen) return;
+    // Frozen, only a timer whose moment has come needs real time: the next turn of the loop, as
+    // setTimeout(0) would. Waiting for an advance instead would strand work that was scheduled
+    // for a moment an advance had already passed.
+    if (this.frozen && timer.dueAt > this.now()) return;
     timer.handle = setTimeout(() => this.fire(timer), clampDelay(timer.dueAt - this.now()));
     timer.handle.unref();
   }
