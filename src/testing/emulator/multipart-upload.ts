@@ -36,7 +36,7 @@ export async function receiveUpload(
   }
   // Set by the parser's events, so TypeScript must not narrow it here.
   let upload = { outcome: 'missing' } as Upload;
-  let saving: { file: Readable; done: Promise<void> } | undefined;
+  let saving: { file: Readable; done: Promise<void>; closed: Promise<void> } | undefined;
   parser.on('file', (field, file, info) => {
     if (field !== rules.field || upload.outcome !== 'missing' || saving) {
       file.resume();
@@ -45,12 +45,15 @@ export async function receiveUpload(
       file.resume();
     } else {
       const out = createWriteStream(path);
+      // A failed pipeline settles before the file's open has finished; removing the file must
+      // wait for the stream to close, or an open that comes late creates it after the unlink.
+      const closed = new Promise<void>((resolve) => out.once('close', resolve));
       const done = pipeline(file, out).then(() => {
         if (file.truncated) upload = { outcome: 'tooLarge' };
         else if (out.bytesWritten === 0) upload = { outcome: 'empty' };
         else upload = { outcome: 'saved', filename: info.filename ?? '', size: out.bytesWritten };
       });
-      saving = { file, done };
+      saving = { file, done, closed };
     }
   });
   try {
@@ -62,6 +65,9 @@ export async function receiveUpload(
     await saving?.done.catch(() => undefined);
     upload = { outcome: 'missing' };
   }
-  if (upload.outcome !== 'saved') await unlink(path).catch(() => undefined);
+  if (upload.outcome !== 'saved') {
+    await saving?.closed;
+    await unlink(path).catch(() => undefined);
+  }
   return upload;
 }
