@@ -11,6 +11,12 @@ import { type AxiosError, type AxiosResponse } from 'axios';
 import { CallDeadline } from '../http/call-deadline.js';
 import { ShutdownSignal } from '../http/shutdown-signal.js';
 import { BodyTooLargeError, readCappedBody } from '../http/capped-body.js';
+import {
+  decodeBody,
+  FILE_CODINGS,
+  JSON_CODINGS,
+  UnknownContentCodingError,
+} from '../http/content-coding.js';
 import { admitUrl, type AdmittedUrl } from '../http/followed-url.js';
 import { type DownloadStop, GuardedDownload } from '../http/guarded-download.js';
 import { createIsolatedAxios } from '../http/isolated-axios.js';
@@ -80,6 +86,8 @@ interface Answer {
   /** `host[:port]` that answered, for messages. */
   host: string;
   startedAt: number;
+  /** The body came encoded (gzip, ...) and was decoded: its Content-Length is not its length. */
+  decoded: boolean;
 }
 
 /**
@@ -125,8 +133,9 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
    * it answers JSON without an errcode (a video's `video_url`).
    */
   download(request: WeChatRequest): Promise<WeChatDownload | { json: Record<string, unknown> }> {
-    return this.withRetries(request, () =>
-      this.overHosts(request, async (answer) => {
+    const asFile = { ...request, headers: { 'Accept-Encoding': FILE_CODINGS, ...request.headers } };
+    return this.withRetries(asFile, () =>
+      this.overHosts(asFile, async (answer) => {
         const { status, headers } = answer.response;
         if (status !== 200 || isJsonContentType(headers['content-type'] as string | undefined)) {
           return { json: await this.readJson<Record<string, unknown>>(request, answer) };
@@ -156,7 +165,12 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
         at.status = response.status;
         const location = response.headers.location as unknown;
         if (!REDIRECT_STATUSES.has(response.status) || typeof location !== 'string') {
-          return this.fileOf(at.path, { response, host: at.host, startedAt });
+          return this.fileOf(at.path, {
+            response,
+            host: at.host,
+            startedAt,
+            ...decodeAnswer(response),
+          });
         }
         response.data.destroy();
         if (redirects === MAX_REDIRECTS) {
@@ -253,7 +267,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       const response = await this.send(baseUrl, request, deadline);
       at.status = response.status;
       this.hosts.markUp(baseUrl);
-      return await consume({ response, host: at.host, startedAt });
+      return await consume({ response, host: at.host, startedAt, ...decodeAnswer(response) });
     } catch (error) {
       // axios leaves a failed request's body stream open.
       if (request.body instanceof Readable) request.body.destroy();
@@ -274,7 +288,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       url: baseUrl + request.path,
       params: request.query,
       data: encoded.data instanceof Readable ? paced(encoded.data, deadline) : encoded.data,
-      headers: encoded.headers,
+      headers: { 'Accept-Encoding': JSON_CODINGS, ...encoded.headers },
       // Answers are read by this class, against the call's deadline and the size limit.
       responseType: 'stream',
       validateStatus: () => true,
@@ -295,6 +309,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       validateStatus: () => true,
       maxRedirects: 0,
       maxContentLength: -1,
+      headers: { 'Accept-Encoding': FILE_CODINGS },
       lookup: target.lookup,
       httpAgent: this.followHttpAgent,
       httpsAgent: this.followHttpsAgent,
@@ -303,18 +318,13 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   /** WeChat's JSON answer, read whole within the call's deadline and `jsonLimitBytes`. */
-  private async readJson<T>(request: WeChatRequest, { response }: Answer): Promise<T> {
-    const { status, data, headers } = response;
+  private async readJson<T>(request: WeChatRequest, answer: Answer): Promise<T> {
+    const { status, data } = answer.response;
     if (status !== 200) {
       data.destroy();
       throw new WeChatTransportError(request.path, `HTTP ${status}`, status);
     }
-    const declared = Number(headers['content-length']);
-    const body = await readCappedBody(
-      data,
-      this.options.jsonLimitBytes,
-      Number.isFinite(declared) ? declared : undefined,
-    );
+    const body = await readCappedBody(data, this.options.jsonLimitBytes, bodyLength(answer));
     const secrets = [request.accountSecret, ...SECRET_PARAMS.map((name) => request.query?.[name])];
     return parseJsonReply<T>(request.path, status, body.toString('utf8'), (text) =>
       scrubSecrets(text, secrets),
@@ -330,7 +340,8 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     return this.asDownload(path, answer);
   }
 
-  private asDownload(path: string, { response, host, startedAt }: Answer): WeChatDownload {
+  private asDownload(path: string, answer: Answer): WeChatDownload {
+    const { response, host, startedAt } = answer;
     const { download } = this.options;
     const { idleTimeoutMs, deadlineMs } = download;
     const stream = new GuardedDownload(response.data, {
@@ -339,12 +350,11 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       stop: this.shutdown,
       toError: (stop, cause) => downloadFailure(stop, cause, { path, host, download }),
     });
-    const length = Number(response.headers['content-length']);
     return {
       stream,
       contentType: String(response.headers['content-type'] ?? ''),
       filename: downloadFilename(response.headers['content-disposition'] as string | undefined),
-      contentLength: Number.isFinite(length) ? length : undefined,
+      contentLength: bodyLength(answer),
     };
   }
 
@@ -362,6 +372,12 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
     if (deadline.timedOut) {
       const problem = `no whole answer from ${host} within ${deadline.ms} ms (option httpTimeoutMs)`;
       return new WeChatTransportError(path, problem, status, 'ECONNABORTED', 'timeout');
+    }
+    if (error instanceof UnknownContentCodingError) {
+      const problem =
+        `the answer from ${host} is in content coding "${error.coding}", which the library ` +
+        'neither asked for nor decodes';
+      return new WeChatTransportError(path, problem, status, undefined, 'bad-answer');
     }
     if (error instanceof BodyTooLargeError) {
       const problem =
@@ -406,6 +422,22 @@ function paced(body: Readable, deadline: CallDeadline): Readable {
   // Either side failing fails both: the request sees the file's error, the file is closed.
   pipeline(body, sent, () => undefined);
   return sent;
+}
+
+/**
+ * The answer's body decoded in place (axios is told not to decompress: it would keep the
+ * encoded Content-Length and drop the Content-Encoding that says so).
+ */
+function decodeAnswer(response: AxiosResponse<Readable>): { decoded: boolean } {
+  const { body, decoded } = decodeBody(response.data, response.headers['content-encoding']);
+  response.data = body;
+  return { decoded };
+}
+
+/** The body's length in bytes when the answer declares it truly (not for a decoded body). */
+function bodyLength({ response, decoded }: Answer): number | undefined {
+  const length = Number(response.headers['content-length']);
+  return !decoded && Number.isFinite(length) ? length : undefined;
 }
 
 /** The URL's `host[:port]` (never its credentials), for messages. */

@@ -32,6 +32,8 @@ export function createIsolatedAxios(): AxiosInstance {
     maxContentLength: -1,
     maxBodyLength: -1,
     maxRedirects: 0,
+    // Bodies are decoded by the library (`content-coding.ts`), which knows what it asked for.
+    decompress: false,
     validateStatus: () => true,
   } satisfies Partial<AxiosInstance['defaults']>);
   return instance;

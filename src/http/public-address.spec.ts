@@ -9,6 +9,7 @@ describe('isPublicAddress', () => {
     '2402:4e00::1',
     '::ffff:203.205.137.73',
     '64:ff9b::cbcd:8949',
+    '::ffff:0:203.205.137.73',
   ])('%s is public', (address) => {
     expect(isPublicAddress(address)).toBe(true);
   });
@@ -33,6 +34,9 @@ describe('isPublicAddress', () => {
     ['IPv4-mapped loopback, in hex', '::ffff:7f00:1'],
     ['IPv4-mapped metadata', '::ffff:169.254.169.254'],
     ['NAT64 of a private address', '64:ff9b::a00:1'],
+    ['IPv4-translated loopback (RFC 6145)', '::ffff:0:127.0.0.1'],
+    ['IPv4-translated metadata, in hex', '::ffff:0:a9fe:a9fe'],
+    ['local-use NAT64 (RFC 8215), whatever it carries', '64:ff9b:1::cbcd:8949'],
     ['not an address', 'localhost'],
   ])('%s %s is not', (_label, address) => {
     expect(isPublicAddress(address)).toBe(false);

@@ -20,10 +20,12 @@ const IPV4_NON_PUBLIC: [string, number][] = [
   ['240.0.0.0', 4],
 ];
 
-// Unspecified, loopback and IPv4-compatible (::/96), discard, IETF protocol assignments (Teredo
-// among them), documentation, 6to4, unique local, link-local, site-local, multicast.
+// Unspecified, loopback and IPv4-compatible (::/96), local-use IPv4/IPv6 translation (RFC 8215,
+// never routed on the internet), discard, IETF protocol assignments (Teredo among them),
+// documentation, 6to4, unique local, link-local, site-local, multicast.
 const IPV6_NON_PUBLIC: [string, number][] = [
   ['::', 96],
+  ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001::', 23],
   ['2001:db8::', 32],
@@ -52,12 +54,17 @@ export function isPublicAddress(address: string): boolean {
   return !NON_PUBLIC.check(bare, 'ipv6');
 }
 
-/** The IPv4 address an IPv4-mapped (`::ffff:0:0/96`) or NAT64 (`64:ff9b::/96`) address carries. */
+/**
+ * The IPv4 address an IPv4-mapped (`::ffff:0:0/96`), IPv4-translated (`::ffff:0:0:0/96`, RFC
+ * 6145) or NAT64 (`64:ff9b::/96`, RFC 6052) address carries.
+ */
 function embeddedIPv4(address: string): string | undefined {
   const groups = ipv6Groups(address);
   const mapped = groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff;
+  const translated =
+    groups.slice(0, 4).every((g) => g === 0) && groups[4] === 0xffff && groups[5] === 0;
   const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => !g);
-  if (!mapped && !nat64) return undefined;
+  if (!mapped && !translated && !nat64) return undefined;
   return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join('.');
 }
 
