@@ -8,29 +8,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { WeChatAccountNotFoundError, WeChatAccounts, WeChatModule } from '../../dist/index.js';
 import { RefreshScheduler } from '../../dist/token/refresh-scheduler.js';
+import {
+  describeError as describe,
+  ipcLogger as logger,
+  send,
+  serveCommands,
+} from '../support/ipc-worker.mjs';
 
 // Errors kept per account: enough to tell what went wrong, bounded if everything does.
 const MAX_ERRORS = 20;
-
-const send = (message) => process.send?.(message);
-const forward =
-  (level) =>
-  (message, ...context) =>
-    send({ type: 'log', level, message: String(message), context: context.map(String) });
-const logger = {
-  log: forward('log'),
-  error: forward('error'),
-  warn: forward('warn'),
-  debug: () => undefined,
-  verbose: () => undefined,
-};
 
 let app;
 let accounts;
 let scheduler;
 let load;
-
-const describe = (error) => `${error?.name}: ${error?.message}`;
 
 /**
  * What the callers of one account went through: the calls, the errors, and each token they were
@@ -141,13 +132,7 @@ const commands = {
   },
 };
 
-process.on('message', async ({ id, command, args }) => {
-  try {
-    send({ type: 'reply', id, ok: true, ...(await commands[command](args ?? {})) });
-  } catch (error) {
-    send({ type: 'reply', id, ok: false, error: describe(error) });
-  }
-});
+serveCommands(commands);
 // The test runner is gone (killed, or crashed past its afterAll): so is this instance.
 process.on('disconnect', () => process.exit(1));
 send({ type: 'ready', pid: process.pid });

@@ -1,7 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, type INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
   WeChatAccountNotFoundError,
@@ -14,7 +13,7 @@ import {
   WeChatUser,
 } from '../../src/index.js';
 import { WeChatEmulators } from '../../src/testing/index.js';
-import { type Platform, PLATFORMS } from '../oauth/platforms.js';
+import { type Platform, PLATFORMS, startApp } from '../oauth/platforms.js';
 
 // Hostile account keys: push path segments, OAuth states and guard-chosen accounts that name
 // accounts nobody has, in every shape a client can send. Each must be a clear 4xx, cost at most
@@ -134,16 +133,10 @@ describe.each(PLATFORMS)('hostile account keys on %s', (platform: Platform) => {
       oauth: { sessionSecret: SESSION_SECRET },
       push: {},
     };
-    const moduleRef = await Test.createTestingModule({
+    ({ app, url: appUrl } = await startApp(platform, {
       imports: [WeChatModule.forRoot(options)],
       controllers: [Pages],
-    }).compile();
-    app =
-      platform === 'fastify'
-        ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
-        : moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+    }));
   });
 
   afterAll(async () => {

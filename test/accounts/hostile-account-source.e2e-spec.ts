@@ -1,8 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, type INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import {
   OnWeChatMessage,
   type TextMessage,
@@ -17,7 +15,7 @@ import {
 } from '../../src/index.js';
 import { pushSignature } from '../../src/push/push-signature.js';
 import { WeChatEmulators } from '../../src/testing/index.js';
-import { type Platform, PLATFORMS } from '../oauth/platforms.js';
+import { type Platform, PLATFORMS, startApp } from '../oauth/platforms.js';
 import { RecordingLogger } from '../support/lines-logger.js';
 
 // An accountSource that misbehaves (throws, hangs, answers junk or another account than asked):
@@ -164,17 +162,15 @@ describe.each(PLATFORMS)('a misbehaving accountSource on %s', (platform: Platfor
       oauth: { sessionSecret: SESSION_SECRET },
       push: {},
     };
-    const moduleRef = await Test.createTestingModule({
-      imports: [WeChatModule.forRoot(options)],
-      controllers: [Pages],
-      providers: [Handlers],
-    }).compile();
-    app =
-      platform === 'fastify'
-        ? moduleRef.createNestApplication(new FastifyAdapter(), { logger })
-        : moduleRef.createNestApplication({ logger });
-    await app.listen(0, '127.0.0.1');
-    appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+    ({ app, url: appUrl } = await startApp(
+      platform,
+      {
+        imports: [WeChatModule.forRoot(options)],
+        controllers: [Pages],
+        providers: [Handlers],
+      },
+      logger,
+    ));
   });
 
   afterEach(() => {

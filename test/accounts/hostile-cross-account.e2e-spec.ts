@@ -1,7 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, type INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import {
   OnWeChatMessage,
   type TextMessage,
@@ -15,7 +13,7 @@ import {
 import { OAUTH_MESSAGES } from '../../src/oauth/oauth.messages.js';
 import { stateSuffixOf } from '../../src/oauth/pending-authorizations.js';
 import { WeChatEmulator, WeChatEmulators } from '../../src/testing/index.js';
-import { type Platform, PLATFORMS } from '../oauth/platforms.js';
+import { type Platform, PLATFORMS, startApp } from '../oauth/platforms.js';
 import { type SignedPush, signedPush } from '../push/push-requests.js';
 
 // Cross-account confusion: what one account issued (sessions, pending sign-ins, states, codes,
@@ -87,17 +85,11 @@ describe.each(PLATFORMS)('cross-account confusion on %s', (platform: Platform) =
       oauth: { sessionSecret: SESSION_SECRET },
       push: {},
     };
-    const moduleRef = await Test.createTestingModule({
+    ({ app, url: appUrl } = await startApp(platform, {
       imports: [WeChatModule.forRoot(options)],
       controllers: [Pages],
       providers: [Handlers],
-    }).compile();
-    app =
-      platform === 'fastify'
-        ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
-        : moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+    }));
     for (const [i, emulator] of [shopWeChat, brandWeChat].entries()) {
       emulator.addUser({ openid: `o_alice_00000${i}`, nickname: 'Alice' });
       emulator.addUser({ openid: `o_mallory_000${i}`, nickname: 'Mallory' });

@@ -7,7 +7,6 @@ import {
   type INestApplication,
   Post,
 } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
   WeChatAccounts,
@@ -16,7 +15,7 @@ import {
   type WeChatModuleOptions,
   WeChatOptionsError,
 } from '../../src/index.js';
-import { type Platform, PLATFORMS } from '../oauth/platforms.js';
+import { type Platform, PLATFORMS, startApp } from '../oauth/platforms.js';
 
 // Option mistakes a careless operator makes with several accounts: each stops the app at start-up
 // with a WeChatOptionsError that names the option (and no secret), rather than misbehaving later.
@@ -243,7 +242,7 @@ describe.each(PLATFORMS)('accounts with and without oauth and push on %s', (plat
   let appUrl: string;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({
+    ({ app, url: appUrl } = await startApp(platform, {
       imports: [
         WeChatModule.forRoot(
           base({
@@ -256,13 +255,7 @@ describe.each(PLATFORMS)('accounts with and without oauth and push on %s', (plat
         ),
       ],
       controllers: [AppRoutes],
-    }).compile();
-    app =
-      platform === 'fastify'
-        ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
-        : moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+    }));
   });
 
   afterAll(async () => {

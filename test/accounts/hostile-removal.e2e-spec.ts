@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, Injectable, type INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import {
   OnWeChatMessage,
@@ -17,7 +16,7 @@ import {
   WeChatUser,
 } from '../../src/index.js';
 import { WeChatEmulators } from '../../src/testing/index.js';
-import { type Platform, PLATFORMS } from '../oauth/platforms.js';
+import { type Platform, PLATFORMS, startApp } from '../oauth/platforms.js';
 import { type SignedPush, signedPush } from '../push/push-requests.js';
 import { REDIS_URL, uniquePrefix } from '../support/redis.js';
 import { waitFor } from '../support/wait-for.js';
@@ -119,17 +118,11 @@ describe.each(PLATFORMS)('removing accounts on %s', (platform: Platform) => {
       oauth: { sessionSecret: SESSION_SECRET },
       push: {},
     };
-    const moduleRef = await Test.createTestingModule({
+    ({ app, url: appUrl } = await startApp(platform, {
       imports: [WeChatModule.forRoot(options)],
       controllers: [Pages],
       providers: [Handlers],
-    }).compile();
-    app =
-      platform === 'fastify'
-        ? moduleRef.createNestApplication(new FastifyAdapter(), { logger: false })
-        : moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    appUrl = `http://localhost:${(app.getHttpServer().address() as { port: number }).port}`;
+    }));
     accounts = app.get(WeChatAccounts);
     wechat.get(MERCHANT.appId).addUser({ openid: 'o_merchant_fan1' });
     wechat.get(BRAND.appId).addUser({ openid: 'o_brand_fan0001' });

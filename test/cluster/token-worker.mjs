@@ -6,19 +6,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { TokenService, WeChatApiClient, WeChatModule } from '../../dist/index.js';
-
-const send = (message) => process.send?.(message);
-const forward =
-  (level) =>
-  (message, ...context) =>
-    send({ type: 'log', level, message: String(message), context: context.map(String) });
-const logger = {
-  log: forward('log'),
-  error: forward('error'),
-  warn: forward('warn'),
-  debug: () => undefined,
-  verbose: () => undefined,
-};
+import {
+  describeError as describe,
+  ipcLogger as logger,
+  send,
+  serveCommands,
+} from '../support/ipc-worker.mjs';
 
 let app;
 let tokens;
@@ -37,8 +30,6 @@ async function closeApp() {
   await app?.close();
   app = tokens = api = undefined;
 }
-
-const describe = (error) => `${error?.name}: ${error?.message}`;
 
 const commands = {
   async open({ options }) {
@@ -112,12 +103,6 @@ const commands = {
   },
 };
 
-process.on('message', async ({ id, command, args }) => {
-  try {
-    send({ type: 'reply', id, ok: true, ...(await commands[command](args ?? {})) });
-  } catch (error) {
-    send({ type: 'reply', id, ok: false, error: describe(error) });
-  }
-});
+serveCommands(commands);
 if (process.env.WECHAT_WORKER_OPTIONS) await open(JSON.parse(process.env.WECHAT_WORKER_OPTIONS));
 send({ type: 'ready', pid: process.pid });

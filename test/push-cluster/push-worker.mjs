@@ -10,19 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { OnWeChatMessage, WeChatModule } from '../../dist/index.js';
-
-const send = (message) => process.send?.(message);
-const forward =
-  (level) =>
-  (message, ...context) =>
-    send({ type: 'log', level, message: String(message), context: context.map(String) });
-const logger = {
-  log: forward('log'),
-  error: forward('error'),
-  warn: forward('warn'),
-  debug: () => undefined,
-  verbose: () => undefined,
-};
+import { ipcLogger as logger, send, serveCommands } from '../support/ipc-worker.mjs';
 
 /** Per content: handler runs started, and finished (a process killed mid-run never finishes). */
 const started = {};
@@ -79,12 +67,5 @@ const commands = {
   },
 };
 
-const describe = (error) => `${error?.name}: ${error?.message}`;
-process.on('message', async ({ id, command, args }) => {
-  try {
-    send({ type: 'reply', id, ok: true, ...(await commands[command](args ?? {})) });
-  } catch (error) {
-    send({ type: 'reply', id, ok: false, error: describe(error) });
-  }
-});
+serveCommands(commands);
 send({ type: 'ready', pid: process.pid, port });
