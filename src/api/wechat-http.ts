@@ -15,7 +15,7 @@ import {
   decodeBody,
   FILE_CODINGS,
   JSON_CODINGS,
-  UnknownContentCodingError,
+  RefusedContentCodingError,
 } from '../http/content-coding.js';
 import { admitUrl, type AdmittedUrl } from '../http/followed-url.js';
 import { type DownloadStop, GuardedDownload } from '../http/guarded-download.js';
@@ -373,10 +373,8 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       const problem = `no whole answer from ${host} within ${deadline.ms} ms (option httpTimeoutMs)`;
       return new WeChatTransportError(path, problem, status, 'ECONNABORTED', 'timeout');
     }
-    if (error instanceof UnknownContentCodingError) {
-      const problem =
-        `the answer from ${host} is in content coding "${error.coding}", which the library ` +
-        'neither asked for nor decodes';
+    if (error instanceof RefusedContentCodingError) {
+      const problem = `the answer from ${host} ${error.problem}`;
       return new WeChatTransportError(path, problem, status, undefined, 'bad-answer');
     }
     if (error instanceof BodyTooLargeError) {

@@ -9,6 +9,10 @@ export const JSON_CODINGS = 'gzip, deflate, br';
  */
 export const FILE_CODINGS = 'identity';
 
+// Real servers apply one coding; a long list would cost a decoder (and its memory) per entry,
+// and nested compression multiplies how far a small answer inflates.
+const MOST_CODINGS = 2;
+
 const DECODERS: Record<string, () => Transform> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
@@ -16,12 +20,12 @@ const DECODERS: Record<string, () => Transform> = {
   br: createBrotliDecompress,
 };
 
-/** The answer is in a content coding the library does not decode (`coding`). */
-export class UnknownContentCodingError extends Error {
-  override name = 'UnknownContentCodingError';
+/** The answer's `Content-Encoding` is not one the library decodes; `problem` says why. */
+export class RefusedContentCodingError extends Error {
+  override name = 'RefusedContentCodingError';
 
-  constructor(readonly coding: string) {
-    super(`the answer is in content coding "${coding}", which is not decoded`);
+  constructor(readonly problem: string) {
+    super(`the answer ${problem}`);
   }
 }
 
@@ -35,7 +39,8 @@ export interface DecodedBody {
 /**
  * The body with its `Content-Encoding` undone (codings listed in the order they were applied,
  * RFC 9110 §8.4), so a decoding error fails the returned stream and destroying it closes the
- * connection. A coding other than gzip, deflate and br is refused and the body destroyed.
+ * connection. A coding other than gzip, deflate and br, or more than two codings, is refused and
+ * the body destroyed.
  */
 export function decodeBody(body: Readable, contentEncoding: unknown): DecodedBody {
   const codings = String(contentEncoding ?? '')
@@ -43,10 +48,17 @@ export function decodeBody(body: Readable, contentEncoding: unknown): DecodedBod
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
   if (codings.length === 0) return { body, decoded: false };
-  const unknown = codings.find((coding) => !(coding in DECODERS));
-  if (unknown !== undefined) {
+  const unknown = codings.find((coding) => !Object.hasOwn(DECODERS, coding));
+  const problem =
+    unknown !== undefined
+      ? `is in content coding "${unknown.slice(0, 40)}", which the library neither asked for ` +
+        'nor decodes'
+      : codings.length > MOST_CODINGS
+        ? `is encoded ${codings.length} times over; the library decodes at most ${MOST_CODINGS}`
+        : undefined;
+  if (problem !== undefined) {
     body.destroy();
-    throw new UnknownContentCodingError(unknown);
+    throw new RefusedContentCodingError(problem);
   }
   const decoders = codings.reverse().map((coding) => DECODERS[coding]());
   const decoded = pipeline([body, ...decoders], () => undefined) as unknown as Readable;
