@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { type RedisTopology } from '../../src/options/redis-options.interface.js';
-import { type CredentialStore } from '../../src/store/credential-store.interface.js';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { ResilientCredentialStore } from '../../src/store/resilient-credential-store.js';
-import { type CredentialStoreHarness } from '../../src/testing/index.js';
 import { uniquePrefix } from '../support/redis.js';
+import { sharedStoreHarness } from '../support/shared-store-harness.js';
 
 /**
  * The store on `topology()` (read when a test opens it), as the module would open it, with
@@ -31,18 +30,4 @@ export function storeHarnesses(topology: () => RedisTopology) {
       async (prefix) => new ResilientCredentialStore(await connectStore(topology, prefix), quiet),
     ),
   };
-}
-
-/** Stores opened by `open(prefix)`, each with a key prefix of its own; peers share it. */
-function sharedStoreHarness(open: (prefix: string) => Promise<CredentialStore>) {
-  const prefixes = new WeakMap<CredentialStore, string>();
-  const opened = async (prefix: string) => {
-    const store = await open(prefix);
-    prefixes.set(store, prefix);
-    return store;
-  };
-  return {
-    create: () => opened(uniquePrefix()),
-    createPeer: (store: CredentialStore) => opened(prefixes.get(store)!),
-  } satisfies CredentialStoreHarness;
 }

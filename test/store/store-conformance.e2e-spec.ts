@@ -1,20 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import {
-  type CredentialStore,
-  type StoredCredential,
-} from '../../src/store/credential-store.interface.js';
+import { type StoredCredential } from '../../src/store/credential-store.interface.js';
 import { MemoryCredentialStore } from '../../src/store/memory-credential-store.js';
 import { RedisCredentialStore } from '../../src/store/redis-credential-store.js';
 import { ResilientCredentialStore } from '../../src/store/resilient-credential-store.js';
 import {
   checkCredentialStoreRule,
-  type CredentialStoreHarness,
   CredentialStoreRuleBroken,
   credentialStoreRules,
   describeCredentialStore,
 } from '../../src/testing/index.js';
-import { REDIS_URL, uniquePrefix } from '../support/redis.js';
+import { REDIS_URL } from '../support/redis.js';
+import { sharedStoreHarness } from '../support/shared-store-harness.js';
 
 // Waiters must be woken by the change notice: a poll this slow cannot stand in for it.
 const connectRedis = (keyPrefix: string) =>
@@ -22,20 +19,6 @@ const connectRedis = (keyPrefix: string) =>
     { url: REDIS_URL, keyPrefix, operationTimeoutMs: 1000, pollIntervalMs: 60_000 },
     2000,
   );
-
-/** Stores opened by `open(prefix)`, each with a key prefix of its own; peers share it. */
-function sharedStoreHarness(open: (prefix: string) => Promise<CredentialStore>) {
-  const prefixes = new WeakMap<CredentialStore, string>();
-  const opened = async (prefix: string) => {
-    const store = await open(prefix);
-    prefixes.set(store, prefix);
-    return store;
-  };
-  return {
-    create: () => opened(uniquePrefix()),
-    createPeer: (store: CredentialStore) => opened(prefixes.get(store)!),
-  } satisfies CredentialStoreHarness;
-}
 
 describeCredentialStore(
   'MemoryCredentialStore',
