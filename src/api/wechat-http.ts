@@ -13,6 +13,7 @@ import { ShutdownSignal } from '../http/shutdown-signal.js';
 import { BodyTooLargeError, readCappedBody } from '../http/capped-body.js';
 import {
   decodeBody,
+  failedCoding,
   FILE_CODINGS,
   JSON_CODINGS,
   RefusedContentCodingError,
@@ -384,6 +385,11 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       return new WeChatTransportError(path, problem, status, undefined, 'too-large');
     }
     const code = (error as AxiosError).code ?? 'ERR_NETWORK';
+    const coding = failedCoding(error);
+    if (coding !== undefined) {
+      const problem = `the answer from ${host} is not valid ${coding} (${code})`;
+      return new WeChatTransportError(path, problem, status, code, 'bad-answer');
+    }
     if (status !== undefined) {
       const problem = `the answer from ${host} broke off (${code})`;
       return new WeChatTransportError(path, problem, status, code, 'cut-off');
@@ -501,6 +507,15 @@ function downloadFailure(
       return failed('the WeChat module has shut down', 'ERR_SHUT_DOWN', 'shut-down');
     case 'cut-off': {
       const code = (cause as { code?: string } | undefined)?.code ?? 'ERR_NETWORK';
+      // The bytes came but do not decode: a retry would fetch the same bytes.
+      const coding = failedCoding(cause);
+      if (coding !== undefined) {
+        return failed(
+          `the download from ${host} is not valid ${coding} (${code})`,
+          code,
+          'bad-answer',
+        );
+      }
       return failed(`the download from ${host} broke off (${code})`, code, 'cut-off');
     }
   }

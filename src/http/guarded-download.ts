@@ -20,16 +20,23 @@ export interface DownloadGuard {
  * `guard.toError` makes) when the source idles past the idle timeout while the reader waits,
  * when the deadline passes, when the module shuts down, or when the source breaks off. A reader
  * that pauses is not idling: the idle clock runs only while the reader wants more.
+ *
+ * A failure before anyone listens for `error` (the app holds the download but has not begun to
+ * read it) closes the source at once and waits: the stream fails when it is read or an `error`
+ * listener is added. An `error` event with no listener would crash the app.
  */
 export class GuardedDownload extends Readable {
   private idleTimer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private settled = false;
   private stopListening: () => void = () => undefined;
-  // At shutdown a stream nobody listens to (nobody reads) is closed quietly: an error event
-  // without a listener would crash the app on its way out.
-  private readonly onStop = () =>
-    this.listenerCount('error') > 0 ? this.fail('shut-down') : this.destroy();
+  /** The failure that came while nobody listened for `error`. */
+  private pending?: Error;
+  private readonly onStop = () => this.fail('shut-down');
+  private readonly onNewListener = (event: string | symbol) => {
+    // Added after this call returns: the error goes out on the next tick, to the new listener.
+    if (event === 'error') process.nextTick(() => this.deliverPending());
+  };
 
   constructor(
     private readonly source: Readable,
@@ -52,6 +59,12 @@ export class GuardedDownload extends Readable {
   }
 
   override _read(): void {
+    // Stream internals also call this, to fill the buffer of a stream nobody reads: only a reader
+    // in flowing mode (a 'data' listener, pipe) or one that listens for errors gets the failure.
+    if (this.pending) {
+      if (this.readableFlowing === true || this.listenerCount('error') > 0) this.deliverPending();
+      return;
+    }
     if (this.settled) return;
     this.restartIdle();
     this.source.resume();
@@ -83,7 +96,19 @@ export class GuardedDownload extends Readable {
   private fail(stop: DownloadStop, cause?: unknown): void {
     if (this.settled) return;
     this.settle();
-    this.destroy(this.guard.toError(stop, cause));
+    const error = this.guard.toError(stop, cause);
+    if (this.listenerCount('error') > 0) return void this.destroy(error);
+    this.pending = error;
+    this.source.destroy();
+    this.on('newListener', this.onNewListener);
+  }
+
+  private deliverPending(): void {
+    const error = this.pending;
+    if (!error) return;
+    this.pending = undefined;
+    this.off('newListener', this.onNewListener);
+    this.destroy(error);
   }
 
   private settle(): void {

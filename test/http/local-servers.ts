@@ -16,14 +16,21 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** A `node:http` server on a free loopback port that records the path of every request. */
-export async function startLocalServer(listener: RequestListener): Promise<LocalServer> {
+/**
+ * A `node:http` server on a free loopback port that records the path of every request. Idle
+ * connections close after `keepAliveTimeoutMs` (100: it answers `Keep-Alive: timeout=0`, so
+ * clients do not pool its connections and closing it never waits for them).
+ */
+export async function startLocalServer(
+  listener: RequestListener,
+  keepAliveTimeoutMs = 100,
+): Promise<LocalServer> {
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(req.url!.split('?')[0]);
     listener(req, res);
   });
-  server.keepAliveTimeout = 100;
+  server.keepAliveTimeout = keepAliveTimeoutMs;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -45,13 +52,14 @@ export async function startLocalServer(listener: RequestListener): Promise<Local
 export function startWeChatFront(
   target: string,
   routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void>,
+  keepAliveTimeoutMs?: number,
 ): Promise<LocalServer> {
   const upstream = new URL(target);
   return startLocalServer((req, res) => {
     const own = routes[req.url!.split('?')[0]];
     if (own) return own(req, res);
     forwardTo(upstream, req, res);
-  });
+  }, keepAliveTimeoutMs);
 }
 
 /** Answers JSON with WeChat's content type. */
