@@ -344,10 +344,16 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   private asDownload(path: string, answer: Answer): WeChatDownload {
     const { response, host, startedAt } = answer;
     const { download } = this.options;
-    const { idleTimeoutMs, deadlineMs } = download;
+    const { idleTimeoutMs, deadlineMs, maxBytes } = download;
+    const contentLength = bodyLength(answer);
+    if (maxBytes !== undefined && contentLength !== undefined && contentLength > maxBytes) {
+      response.data.destroy();
+      throw new WeChatTransportError(path, tooLarge(host, maxBytes), 200, undefined, 'too-large');
+    }
     const stream = new GuardedDownload(response.data, {
       idleTimeoutMs,
       deadlineAt: deadlineMs === undefined ? undefined : startedAt + deadlineMs,
+      maxBytes,
       stop: this.shutdown,
       toError: (stop, cause) => downloadFailure(stop, cause, { path, host, download }),
     });
@@ -355,7 +361,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       stream,
       contentType: String(response.headers['content-type'] ?? ''),
       filename: downloadFilename(response.headers['content-disposition'] as string | undefined),
-      contentLength: bodyLength(answer),
+      contentLength,
     };
   }
 
@@ -479,6 +485,13 @@ function shutDown(path: string): WeChatTransportError {
   );
 }
 
+function tooLarge(host: string, maxBytes: number): string {
+  return (
+    `the download from ${host} is larger than ${maxBytes} bytes (option download.maxBytes); ` +
+    'the rest was not read'
+  );
+}
+
 /** The error a download's stream fails with. */
 function downloadFailure(
   stop: DownloadStop,
@@ -505,6 +518,8 @@ function downloadFailure(
       );
     case 'shut-down':
       return failed('the WeChat module has shut down', 'ERR_SHUT_DOWN', 'shut-down');
+    case 'too-large':
+      return failed(tooLarge(host, download.maxBytes!), undefined, 'too-large');
     case 'cut-off': {
       const code = (cause as { code?: string } | undefined)?.code ?? 'ERR_NETWORK';
       // The bytes came but do not decode: a retry would fetch the same bytes.

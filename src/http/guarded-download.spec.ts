@@ -22,9 +22,14 @@ describe('GuardedDownload, failing before anyone listens', () => {
   // swallowed here instead of thrown).
   const unlistened: unknown[] = [];
 
-  function download(source: Readable, stop = new ShutdownSignal()): GuardedDownload {
+  function download(
+    source: Readable,
+    stop = new ShutdownSignal(),
+    maxBytes?: number,
+  ): GuardedDownload {
     const stream = new GuardedDownload(source, {
       idleTimeoutMs: 60_000,
+      maxBytes,
       stop,
       toError: (reason) => new DownloadFailed(reason),
     });
@@ -101,5 +106,27 @@ describe('GuardedDownload, failing before anyone listens', () => {
     const failed = new Promise((resolve) => stream.once('error', resolve));
     source.destroy(new Error('reset'));
     await expect(failed).resolves.toEqual(new DownloadFailed('cut-off'));
+  });
+
+  it('gives at most maxBytes, then fails and stops reading the source', async () => {
+    const source = new PassThrough();
+    const stream = download(source, new ShutdownSignal(), 10);
+    const given: Buffer[] = [];
+    const reading = (async () => {
+      for await (const chunk of stream) given.push(chunk as Buffer);
+    })();
+    source.write('0123456789');
+    await ticks(2);
+    source.write('x');
+    await expect(reading).rejects.toEqual(new DownloadFailed('too-large'));
+    expect(Buffer.concat(given).toString()).toBe('0123456789');
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('passes a file of exactly maxBytes', async () => {
+    const source = new PassThrough();
+    const stream = download(source, new ShutdownSignal(), 10);
+    source.end('0123456789');
+    await expect(readAll(stream)).resolves.toEqual(Buffer.from('0123456789'));
   });
 });

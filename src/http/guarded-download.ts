@@ -2,13 +2,15 @@ import { Readable } from 'node:stream';
 import { type StopSignal } from './shutdown-signal.js';
 
 /** Why a guarded download ended before its last byte. */
-export type DownloadStop = 'idle' | 'deadline' | 'shut-down' | 'cut-off';
+export type DownloadStop = 'idle' | 'deadline' | 'shut-down' | 'cut-off' | 'too-large';
 
 export interface DownloadGuard {
   /** Longest the source may send nothing while the reader waits for it. */
   idleTimeoutMs: number;
   /** Epoch ms by which the last byte must have arrived, if any. */
   deadlineAt?: number;
+  /** Most bytes the reader may be given, if any; past it, the download fails and is not read on. */
+  maxBytes?: number;
   /** The module's shutdown: the download is cut. */
   stop: StopSignal;
   /** The error the stream fails with, whatever ended it early (`cause`: the source's error). */
@@ -29,6 +31,7 @@ export class GuardedDownload extends Readable {
   private idleTimer?: NodeJS.Timeout;
   private deadlineTimer?: NodeJS.Timeout;
   private settled = false;
+  private received = 0;
   private stopListening: () => void = () => undefined;
   /** The failure that came while nobody listened for `error`. */
   private pending?: Error;
@@ -78,6 +81,10 @@ export class GuardedDownload extends Readable {
 
   private forward(chunk: Buffer): void {
     if (this.settled) return;
+    this.received += chunk.length;
+    if (this.guard.maxBytes !== undefined && this.received > this.guard.maxBytes) {
+      return this.fail('too-large');
+    }
     if (this.push(chunk)) {
       this.restartIdle();
     } else {

@@ -54,6 +54,10 @@ function resolveDownload(download: NonNullable<WeChatSharedOptions['download']>)
       download.deadlineMs === undefined
         ? undefined
         : integerIn('download.deadlineMs', download.deadlineMs, 0, 1, 86_400_000),
+    maxBytes:
+      download.maxBytes === undefined
+        ? undefined
+        : integerIn('download.maxBytes', download.maxBytes, 0, 1, Number.MAX_SAFE_INTEGER),
     urlAllowList: urlAllowList(
       'download.urlAllowList',
       download.urlAllowList,

@@ -111,6 +111,12 @@ export interface WeChatSharedOptions {
     /** Longest a whole download may take, from the request to the last byte; default none. */
     deadlineMs?: number;
     /**
+     * Largest file read, in bytes as the reader gets them (decoded, when a server compressed the
+     * file anyway): a larger one fails with `failure: 'too-large'` at the limit, at once when its
+     * Content-Length says so. Default none.
+     */
+    maxBytes?: number;
+    /**
      * Where a URL from WeChat's answers (a video's `video_url`) may lead: entries
      * `HOST[:PORT][/PATH-PREFIX]`, HOST a name, an IP address, `*.domain` or `*`. Only http(s),
      * never with credentials; a loopback or private address only when an exact entry names the
@@ -266,7 +272,12 @@ export interface ResolvedSharedOptions {
   retry: { attempts: number; baseDelayMs: number };
   httpTimeoutMs: number;
   jsonLimitBytes: number;
-  download: { idleTimeoutMs: number; deadlineMs?: number; urlAllowList: string[] };
+  download: {
+    idleTimeoutMs: number;
+    deadlineMs?: number;
+    maxBytes?: number;
+    urlAllowList: string[];
+  };
   shutdownGraceMs: number;
   redis?: ResolvedRedisOptions;
   store?: CredentialStore;

@@ -75,11 +75,11 @@ describe('content codings of WeChat’s answers', () => {
     await Promise.all([front.close(), cdn.close(), emulator.close()]);
   });
 
-  async function start() {
+  async function start(maxBytes?: number) {
     moduleRef = await createWeChatTestingModule(emulator, {
       apiBaseUrl: front.url,
       jsonLimitBytes: 64 * 1024,
-      download: { urlAllowList: [cdn.host] },
+      download: { urlAllowList: [cdn.host], maxBytes },
     });
     return { api: moduleRef.get(WeChatApiClient), media: moduleRef.get(MediaClient) };
   }
@@ -170,6 +170,33 @@ describe('content codings of WeChat’s answers', () => {
       expect(await bytesOf(download)).toEqual(FILE);
     },
   );
+
+  it('refuses a file whose Content-Length is over download.maxBytes before reading it', async () => {
+    const { media } = await start(FILE.length - 1);
+    answer = answerWith(FILE, 'image/jpeg');
+    const failure = await media.downloadTemporary('someMediaId').catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WeChatTransportError);
+    expect(failure).toMatchObject({ failure: 'too-large', status: 200 });
+    expect((failure as Error).message).toMatch(
+      new RegExp(`larger than ${FILE.length - 1} bytes \\(option download\\.maxBytes\\)`),
+    );
+    expect(asked).toHaveLength(1);
+  });
+
+  it('holds a compressed file to download.maxBytes as it inflates', async () => {
+    const { media } = await start(FILE.length - 1);
+    answer = answerWith(FILE, 'image/jpeg', 'gzip');
+    const download = await media.downloadTemporary('someMediaId');
+    const failure = await bytesOf(download).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WeChatTransportError);
+    expect(failure).toMatchObject({ failure: 'too-large' });
+  });
+
+  it('gives a file of exactly download.maxBytes whole', async () => {
+    const { media } = await start(FILE.length);
+    answer = answerWith(FILE, 'image/jpeg', 'gzip');
+    expect(await bytesOf(await media.downloadTemporary('someMediaId'))).toEqual(FILE);
+  });
 
   it('asks a followed video_url for the file as stored, and decodes what comes encoded', async () => {
     const { media } = await start();

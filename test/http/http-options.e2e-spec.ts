@@ -22,12 +22,18 @@ describe('options of the HTTP layer', () => {
     const resolved = resolveOptions({
       ...base(),
       jsonLimitBytes: 1024,
-      download: { idleTimeoutMs: 1, deadlineMs: 86_400_000, urlAllowList: [' cdn.example '] },
+      download: {
+        idleTimeoutMs: 1,
+        deadlineMs: 86_400_000,
+        maxBytes: 1,
+        urlAllowList: [' cdn.example '],
+      },
     });
     expect(resolved.jsonLimitBytes).toBe(1024);
     expect(resolved.download).toEqual({
       idleTimeoutMs: 1,
       deadlineMs: 86_400_000,
+      maxBytes: 1,
       urlAllowList: ['cdn.example'],
     });
   });
@@ -40,6 +46,9 @@ describe('options of the HTTP layer', () => {
     ['zero', { download: { idleTimeoutMs: 0 } }, 'download.idleTimeoutMs'],
     ['a fraction', { download: { deadlineMs: 0.5 } }, 'download.deadlineMs'],
     ['zero', { download: { deadlineMs: 0 } }, 'download.deadlineMs'],
+    ['zero', { download: { maxBytes: 0 } }, 'download.maxBytes'],
+    ['a fraction', { download: { maxBytes: 1024.5 } }, 'download.maxBytes'],
+    ['a string', { download: { maxBytes: '10MB' as never } }, 'download.maxBytes'],
     ['a string', { download: { urlAllowList: '*.qq.com' as never } }, 'download.urlAllowList'],
     [
       'a URL for an entry',
