@@ -89,6 +89,19 @@ describe('GuardedDownload, failing before anyone listens', () => {
     expect(unlistened).toEqual([]);
   });
 
+  it('keeps the failure when an error listener comes and goes before it could be told', async () => {
+    const source = new PassThrough();
+    const stream = download(source);
+    source.destroy(new Error('reset'));
+    await ticks(2);
+    const listener = () => undefined;
+    stream.on('error', listener);
+    stream.off('error', listener);
+    await ticks(3);
+    expect(unlistened).toEqual([]);
+    await expect(readAll(stream)).rejects.toEqual(new DownloadFailed('cut-off'));
+  });
+
   it('at shutdown, closes an unread download quietly and tells a later reader why', async () => {
     const stop = new ShutdownSignal();
     const source = new PassThrough();

@@ -20,8 +20,9 @@ export interface DownloadGuard {
 /**
  * A download's body, read from `source` as the reader asks for it, that fails (with the error
  * `guard.toError` makes) when the source idles past the idle timeout while the reader waits,
- * when the deadline passes, when the module shuts down, or when the source breaks off. A reader
- * that pauses is not idling: the idle clock runs only while the reader wants more.
+ * when the deadline passes, when it grows past `maxBytes`, when the module shuts down, or when the
+ * source breaks off. A reader that pauses is not idling: the idle clock runs only while the
+ * reader wants more.
  *
  * A failure before anyone listens for `error` (the app holds the download but has not begun to
  * read it) closes the source at once and waits: the stream fails when it is read or an `error`
@@ -62,12 +63,7 @@ export class GuardedDownload extends Readable {
   }
 
   override _read(): void {
-    // Stream internals also call this, to fill the buffer of a stream nobody reads: only a reader
-    // in flowing mode (a 'data' listener, pipe) or one that listens for errors gets the failure.
-    if (this.pending) {
-      if (this.readableFlowing === true || this.listenerCount('error') > 0) this.deliverPending();
-      return;
-    }
+    if (this.pending) return this.deliverPending();
     if (this.settled) return;
     this.restartIdle();
     this.source.resume();
@@ -110,9 +106,11 @@ export class GuardedDownload extends Readable {
     this.on('newListener', this.onNewListener);
   }
 
+  // Stream internals also call `_read`, to fill the buffer of a stream nobody reads: only a reader
+  // in flowing mode (a 'data' listener, pipe) or one that listens for errors gets the failure.
   private deliverPending(): void {
     const error = this.pending;
-    if (!error) return;
+    if (!error || (this.readableFlowing !== true && this.listenerCount('error') === 0)) return;
     this.pending = undefined;
     this.off('newListener', this.onNewListener);
     this.destroy(error);
