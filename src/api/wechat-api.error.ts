@@ -46,8 +46,9 @@ export class WeChatQuotaError extends WeChatApiError {
  * What went wrong on the way to WeChat or back: `no-answer` (the connection failed before an
  * answer), `timeout` (no whole answer within `httpTimeoutMs`, or a download that idled past
  * `download.idleTimeoutMs` or ran past `download.deadlineMs`), `too-large` (a JSON answer over
- * `jsonLimitBytes`, a file over `download.maxBytes`), `cut-off` (the answer broke off mid-body), `bad-answer` (an HTTP error
- * status, a body that is not a WeChat reply, too many redirects), `shut-down` (the module closed).
+ * `jsonLimitBytes`, a file over `download.maxBytes`), `cut-off` (the answer broke off mid-body),
+ * `bad-answer` (an HTTP error status, a body that is not a WeChat reply or does not decode, too
+ * many redirects), `shut-down` (the module closed).
  */
 export type WeChatTransportFailure =
   'no-answer' | 'timeout' | 'too-large' | 'cut-off' | 'bad-answer' | 'shut-down';

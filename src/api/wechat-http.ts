@@ -87,6 +87,8 @@ interface Answer {
   /** `host[:port]` that answered, for messages. */
   host: string;
   startedAt: number;
+  /** The answer's body, its Content-Encoding undone (`response.data` is the body as sent). */
+  body: Readable;
   /** The body came encoded (gzip, ...) and was decoded: its Content-Length is not its length. */
   decoded: boolean;
 }
@@ -170,7 +172,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
             response,
             host: at.host,
             startedAt,
-            ...decodeAnswer(response),
+            ...decodedBody(response),
           });
         }
         response.data.destroy();
@@ -268,7 +270,7 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
       const response = await this.send(baseUrl, request, deadline);
       at.status = response.status;
       this.hosts.markUp(baseUrl);
-      return await consume({ response, host: at.host, startedAt, ...decodeAnswer(response) });
+      return await consume({ response, host: at.host, startedAt, ...decodedBody(response) });
     } catch (error) {
       // axios leaves a failed request's body stream open.
       if (request.body instanceof Readable) request.body.destroy();
@@ -320,12 +322,12 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
 
   /** WeChat's JSON answer, read whole within the call's deadline and `jsonLimitBytes`. */
   private async readJson<T>(request: WeChatRequest, answer: Answer): Promise<T> {
-    const { status, data } = answer.response;
+    const { status } = answer.response;
     if (status !== 200) {
-      data.destroy();
+      answer.body.destroy();
       throw new WeChatTransportError(request.path, `HTTP ${status}`, status);
     }
-    const body = await readCappedBody(data, this.options.jsonLimitBytes, bodyLength(answer));
+    const body = await readCappedBody(answer.body, this.options.jsonLimitBytes, bodyLength(answer));
     const secrets = [request.accountSecret, ...SECRET_PARAMS.map((name) => request.query?.[name])];
     return parseJsonReply<T>(request.path, status, body.toString('utf8'), (text) =>
       scrubSecrets(text, secrets),
@@ -335,22 +337,22 @@ export class WeChatHttp implements OnModuleDestroy, OnApplicationShutdown {
   private fileOf(path: string, answer: Answer): WeChatDownload {
     const { status } = answer.response;
     if (status !== 200) {
-      answer.response.data.destroy();
+      answer.body.destroy();
       throw new WeChatTransportError(path, `HTTP ${status}`, status);
     }
     return this.asDownload(path, answer);
   }
 
   private asDownload(path: string, answer: Answer): WeChatDownload {
-    const { response, host, startedAt } = answer;
+    const { response, body, host, startedAt } = answer;
     const { download } = this.options;
     const { idleTimeoutMs, deadlineMs, maxBytes } = download;
     const contentLength = bodyLength(answer);
     if (maxBytes !== undefined && contentLength !== undefined && contentLength > maxBytes) {
-      response.data.destroy();
+      body.destroy();
       throw new WeChatTransportError(path, tooLarge(host, maxBytes), 200, undefined, 'too-large');
     }
-    const stream = new GuardedDownload(response.data, {
+    const stream = new GuardedDownload(body, {
       idleTimeoutMs,
       deadlineAt: deadlineMs === undefined ? undefined : startedAt + deadlineMs,
       maxBytes,
@@ -435,13 +437,11 @@ function paced(body: Readable, deadline: CallDeadline): Readable {
 }
 
 /**
- * The answer's body decoded in place (axios is told not to decompress: it would keep the
+ * The answer's body as its sender meant it (axios is told not to decompress: it would keep the
  * encoded Content-Length and drop the Content-Encoding that says so).
  */
-function decodeAnswer(response: AxiosResponse<Readable>): { decoded: boolean } {
-  const { body, decoded } = decodeBody(response.data, response.headers['content-encoding']);
-  response.data = body;
-  return { decoded };
+function decodedBody(response: AxiosResponse<Readable>) {
+  return decodeBody(response.data, response.headers['content-encoding']);
 }
 
 /** The body's length in bytes when the answer declares it truly (not for a decoded body). */
